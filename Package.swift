@@ -1,0 +1,60 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// Visage: face recognition in Swift.
+///
+/// The targets read bottom-up: system shims, the tensor engine, images, foreign weight
+/// formats, model architectures, the pipeline, and the command-line tool.
+let package = Package(
+    name: "Visage",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "Visage", targets: ["Visage"]),
+        .library(name: "VisageNN", targets: ["VisageNN"]),
+        .library(name: "VisageImage", targets: ["VisageImage"]),
+        .executable(name: "visage", targets: ["visage"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // System-library shims, nothing else.
+        .target(name: "CVisageBLAS", linkerSettings: [.linkedLibrary("dl")]),
+        .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg",
+                       providers: [.apt(["libturbojpeg0-dev"])]),
+        .systemLibrary(name: "CSpng", pkgConfig: "spng", providers: [.apt(["libspng-dev"])]),
+        .systemLibrary(name: "CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"])]),
+
+        // Tensors, kernels and layers (NCHW, Float32, BLAS-backed).
+        .target(name: "VisageNN", dependencies: ["CVisageBLAS"]),
+        // Decoding, EXIF orientation, resizing, warping.
+        .target(name: "VisageImage", dependencies: ["CTurboJPEG", "CSpng"]),
+        // Readers for foreign weight files: dlib .dat, Keras .h5, OpenFace CSV, PyTorch pickle.
+        .target(name: "VisageFormats", dependencies: ["VisageNN", "VisageImage", "CHDF5"]),
+        // One architecture per file and the registry of pretrained variants.
+        .target(name: "VisageModels", dependencies: ["VisageNN", "VisageFormats", "VisageImage"]),
+        // The pipeline and the course's API (verify / who_is_it).
+        .target(name: "Visage", dependencies: [
+            "VisageModels", "VisageImage", "VisageNN",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        // The command-line tool.
+        .executableTarget(name: "visage", dependencies: [
+            "Visage",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
+        // Locating ../shared/data and the model cache from tests.
+        .target(name: "VisageTestSupport", path: "Sources/VisageTestSupport"),
+
+        .testTarget(name: "VisageNNTests", dependencies: ["VisageNN", "VisageTestSupport"]),
+        .testTarget(name: "VisageImageTests", dependencies: ["VisageImage", "VisageTestSupport"]),
+        .testTarget(name: "VisageFormatsTests", dependencies: ["VisageFormats", "VisageTestSupport"]),
+        .testTarget(name: "VisageModelsTests", dependencies: ["VisageModels", "VisageTestSupport"]),
+        .testTarget(name: "VisageTests", dependencies: ["Visage", "VisageTestSupport"]),
+        .testTarget(name: "VisageCLITests", dependencies: ["Visage", "VisageTestSupport"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

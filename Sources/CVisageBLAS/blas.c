@@ -1,0 +1,118 @@
+// Run-time loader for OpenBLAS with CPU-specific kernel selection, and a portable fallback.
+#define _GNU_SOURCE
+#include "visage_blas.h"
+#include <dlfcn.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { RowMajor = 101, NoTrans = 111, Trans = 112 };
+
+typedef void (*sgemm_fn)(int, int, int, int, int, int, float, const float *, int,
+                         const float *, int, float, float *, int);
+typedef void (*set_threads_fn)(int);
+typedef int (*get_threads_fn)(void);
+typedef char *(*corename_fn)(void);
+
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+static sgemm_fn p_sgemm = NULL;
+static set_threads_fn p_set_threads = NULL;
+static get_threads_fn p_get_threads = NULL;
+static corename_fn p_corename = NULL;
+static char chosen[32] = "";
+
+static const char *coretype_for_cpu(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+        __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq") &&
+        __builtin_cpu_supports("avx512cd"))
+        return "SkylakeX";
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
+        return __builtin_cpu_is("amd") ? "Zen" : "Haswell";
+    if (__builtin_cpu_supports("avx"))
+        return "Sandybridge";
+#endif
+    return NULL;
+}
+
+static void load(void) {
+    const char *user = getenv("OPENBLAS_CORETYPE");
+    if (user == NULL || user[0] == '\0') {
+        const char *core = coretype_for_cpu();
+        if (core != NULL) {
+            strncpy(chosen, core, sizeof(chosen) - 1);
+            setenv("OPENBLAS_CORETYPE", core, 1);
+        }
+    }
+    static const char *names[] = {"libopenblas.so.0", "libopenblas.so", NULL};
+    for (int i = 0; names[i] != NULL; i++) {
+        void *h = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
+        if (h == NULL) continue;
+        sgemm_fn g = (sgemm_fn)dlsym(h, "cblas_sgemm");
+        if (g == NULL) { dlclose(h); continue; }
+        p_sgemm = g;
+        p_set_threads = (set_threads_fn)dlsym(h, "openblas_set_num_threads");
+        p_get_threads = (get_threads_fn)dlsym(h, "openblas_get_num_threads");
+        p_corename = (corename_fn)dlsym(h, "openblas_get_corename");
+        break;
+    }
+}
+
+int visage_blas_init(void) {
+    pthread_once(&once, load);
+    return p_sgemm != NULL ? 0 : 1;
+}
+
+void visage_blas_set_threads(int threads) {
+    visage_blas_init();
+    if (p_set_threads != NULL) p_set_threads(threads < 1 ? 0 : threads);
+}
+
+int visage_blas_threads(void) {
+    visage_blas_init();
+    return p_get_threads != NULL ? p_get_threads() : 1;
+}
+
+const char *visage_blas_corename(void) {
+    visage_blas_init();
+    if (p_corename != NULL) return p_corename();
+    return p_sgemm != NULL ? "openblas" : "builtin";
+}
+
+const char *visage_blas_chosen_coretype(void) {
+    visage_blas_init();
+    return chosen;
+}
+
+// Portable fallback: blocked i-k-j loops (correct for all transposes, not tuned).
+static void builtin_sgemm(int tA, int tB, int M, int N, int K, float alpha, const float *A,
+                          int lda, const float *B, int ldb, float beta, float *C, int ldc) {
+    for (int i = 0; i < M; i++) {
+        float *c = C + (size_t)i * ldc;
+        if (beta == 0.0f) memset(c, 0, sizeof(float) * (size_t)N);
+        else if (beta != 1.0f) for (int j = 0; j < N; j++) c[j] *= beta;
+        for (int k = 0; k < K; k++) {
+            float a = alpha * (tA ? A[(size_t)k * lda + i] : A[(size_t)i * lda + k]);
+            if (a == 0.0f) continue;
+            if (!tB) {
+                const float *b = B + (size_t)k * ldb;
+                for (int j = 0; j < N; j++) c[j] += a * b[j];
+            } else {
+                for (int j = 0; j < N; j++) c[j] += a * B[(size_t)j * ldb + k];
+            }
+        }
+    }
+}
+
+void visage_sgemm(int transA, int transB, int M, int N, int K, float alpha, const float *A,
+                  int lda, const float *B, int ldb, float beta, float *C, int ldc) {
+    if (M <= 0 || N <= 0) return;
+    visage_blas_init();
+    if (p_sgemm != NULL) {
+        p_sgemm(RowMajor, transA ? Trans : NoTrans, transB ? Trans : NoTrans, M, N, K, alpha,
+                A, lda, B, ldb, beta, C, ldc);
+    } else {
+        builtin_sgemm(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+    }
+}

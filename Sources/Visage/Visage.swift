@@ -1,0 +1,1 @@
+// Visage module: see the README's module map.

@@ -1,0 +1,1 @@
+// VisageFormats module: see the README's module map.

@@ -1,0 +1,1 @@
+// VisageModels module: see the README's module map.
