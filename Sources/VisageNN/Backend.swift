@@ -1,0 +1,66 @@
+import CVisageBLAS
+import Dispatch
+
+/// The numerical back end: OpenBLAS, loaded at first use with the right kernels for this CPU.
+///
+/// OpenBLAS chooses its kernels when the library loads. Visage loads it itself (after setting
+/// `OPENBLAS_CORETYPE` from the CPU's features unless the user set it), so no environment
+/// variable is needed. Without OpenBLAS a portable built-in kernel keeps results correct.
+public enum Backend {
+    /// A description of the back end in use.
+    public struct Info: Sendable, CustomStringConvertible {
+        /// `true` when OpenBLAS is in use, `false` for the built-in kernel.
+        public let openBLAS: Bool
+        /// OpenBLAS's kernel family, e.g. `"Haswell"`, `"Zen"`, `"SkylakeX"`, or `"builtin"`.
+        public let coreName: String
+        /// The `OPENBLAS_CORETYPE` Visage chose, or `nil` when it kept the user's or needed none.
+        public let chosenCoreType: String?
+        /// Threads used by matrix products and by Visage's own parallel loops.
+        public let threads: Int
+
+        /// A one-line summary.
+        public var description: String {
+            let origin = chosenCoreType.map { "chosen by Visage: \($0)" } ?? "as detected"
+            return openBLAS ? "OpenBLAS \(coreName) (\(origin)), \(threads) thread(s)"
+                : "built-in sgemm (OpenBLAS not found), \(threads) thread(s)"
+        }
+    }
+
+    /// Loads the back end if needed and describes it.
+    public static var info: Info {
+        let ok = visage_blas_init() == 0
+        let chosen = String(cString: visage_blas_chosen_coretype())
+        return Info(openBLAS: ok, coreName: String(cString: visage_blas_corename()),
+                    chosenCoreType: chosen.isEmpty ? nil : chosen, threads: threads)
+    }
+
+    /// Sets the number of threads for matrix products and parallel loops.
+    /// - Parameter count: the thread count; 0 or less means one per core.
+    public static func setThreads(_ count: Int) {
+        visage_blas_set_threads(Int32(clamping: count))
+    }
+
+    /// The number of threads in use.
+    public static var threads: Int { max(1, Int(visage_blas_threads())) }
+
+    /// Runs `body(i)` for `i` in `0..<count`, spread over the back end's threads when
+    /// `count` is above one and the work is worth splitting.
+    /// - Parameters:
+    ///   - count: the number of iterations.
+    ///   - body: the work for one iteration; must be safe to run concurrently.
+    @inlinable
+    public static func parallelFor(_ count: Int, _ body: (Int) -> Void) {
+        let t = threads
+        if count <= 1 || t <= 1 {
+            for i in 0..<count { body(i) }
+            return
+        }
+        DispatchQueue.concurrentPerform(iterations: min(t, count)) { worker in
+            var i = worker
+            while i < count {
+                body(i)
+                i += t
+            }
+        }
+    }
+}

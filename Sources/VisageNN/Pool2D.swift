@@ -1,0 +1,132 @@
+// Layout: NCHW in and out. Output extent per axis (rows shown):
+//   floor mode (Keras "valid", dlib): Ho = (H + top + bottom − KH) / SY + 1
+//   ceil mode (Caffe/Torch):          Ho = ceil((H + top + bottom − KH) / SY) + 1, minus one when
+//                                     the last window would start inside the bottom padding.
+// Windows are clipped to the image; max pooling ignores padding; average pooling divides by the
+// in-image count (dlib, Keras) or by the full window (`countsPadding`).
+
+/// Max or average pooling over KH × KW windows.
+public struct Pool2D: Layer {
+    /// What a window reduces to.
+    public enum Kind: Sendable, Equatable {
+        /// The largest value in the window.
+        case max
+        /// The mean; `countsPadding` divides by KH·KW instead of the in-image count.
+        case average(countsPadding: Bool)
+    }
+
+    /// The reduction.
+    public var kind: Kind
+    /// Window rows and columns.
+    public var kernel: (h: Int, w: Int)
+    /// Vertical and horizontal stride.
+    public var stride: (y: Int, x: Int)
+    /// Padding around the input.
+    public var padding: PaddingMode
+    /// Whether output sizes round up (Caffe/Torch `ceil_mode`).
+    public var ceilMode: Bool
+
+    /// Creates a pooling layer.
+    public init(_ kind: Kind, kernel: (h: Int, w: Int), stride: (y: Int, x: Int),
+                padding: PaddingMode = .explicit(.zero), ceilMode: Bool = false) {
+        self.kind = kind
+        self.kernel = kernel
+        self.stride = stride
+        self.padding = padding
+        self.ceilMode = ceilMode
+    }
+
+    /// Square max pooling.
+    public static func max(_ k: Int, stride: Int, padding: PaddingMode = .explicit(.zero),
+                           ceilMode: Bool = false) -> Pool2D {
+        Pool2D(.max, kernel: (k, k), stride: (stride, stride), padding: padding, ceilMode: ceilMode)
+    }
+
+    /// Square average pooling that divides by the in-image count.
+    public static func average(_ k: Int, stride: Int, padding: PaddingMode = .explicit(.zero)) -> Pool2D {
+        Pool2D(.average(countsPadding: false), kernel: (k, k), stride: (stride, stride), padding: padding)
+    }
+
+    private func extent(_ size: Int, _ lo: Int, _ hi: Int, _ k: Int, _ s: Int) -> Int {
+        let span = size + lo + hi - k
+        if span < 0 { return 0 }
+        guard ceilMode else { return span / s + 1 }
+        var out = (span + s - 1) / s + 1
+        if (out - 1) * s >= size + lo { out -= 1 }
+        return out
+    }
+
+    private func geometry(_ input: [Int]) -> (pad: Padding, ho: Int, wo: Int) {
+        let pad = padding.resolve(h: input[2], w: input[3], kh: kernel.h, kw: kernel.w,
+                                  sy: stride.y, sx: stride.x)
+        return (pad, extent(input[2], pad.top, pad.bottom, kernel.h, stride.y),
+                extent(input[3], pad.left, pad.right, kernel.w, stride.x))
+    }
+
+    /// [N, C, Ho, Wo].
+    public func outputShape(for input: [Int]) -> [Int] {
+        let g = geometry(input)
+        return [input[0], input[1], g.ho, g.wo]
+    }
+
+    /// Runs the pooling.
+    public func forward(_ x: Tensor) -> Tensor {
+        let g = geometry(x.shape)
+        let (h, w, ho, wo) = (x.h, x.w, g.ho, g.wo)
+        var out = Tensor(shape: [x.n, x.c, ho, wo])
+        let (kh, kw, sy, sx) = (kernel.h, kernel.w, stride.y, stride.x)
+        let kind = self.kind
+        x.storage.withUnsafeBufferPointer { xp in
+            out.storage.withUnsafeMutableBufferPointer { op in
+                let xb = UInt(bitPattern: xp.baseAddress!), ob = UInt(bitPattern: op.baseAddress!)
+                Backend.parallelFor(x.n * x.c) { plane in
+                    let src = UnsafePointer<Float>(bitPattern: xb)! + plane * h * w
+                    let dst = UnsafeMutablePointer<Float>(bitPattern: ob)! + plane * ho * wo
+                    for oy in 0..<ho {
+                        let y0 = oy * sy - g.pad.top
+                        let ya = Swift.max(y0, 0), yb = Swift.min(y0 + kh, h)
+                        for ox in 0..<wo {
+                            let x0 = ox * sx - g.pad.left
+                            let xa = Swift.max(x0, 0), xb = Swift.min(x0 + kw, w)
+                            switch kind {
+                            case .max:
+                                var m = -Float.infinity
+                                for yy in ya..<yb { for xx in xa..<xb { m = Swift.max(m, src[yy * w + xx]) } }
+                                dst[oy * wo + ox] = (ya < yb && xa < xb) ? m : 0
+                            case .average(let countsPadding):
+                                var sum: Float = 0
+                                for yy in ya..<yb { for xx in xa..<xb { sum += src[yy * w + xx] } }
+                                let count = countsPadding ? kh * kw : (yb - ya) * (xb - xa)
+                                dst[oy * wo + ox] = count > 0 ? sum / Float(count) : 0
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return out
+    }
+}
+
+/// The mean of each channel over the whole plane: [N, C, H, W] → [N, C, 1, 1].
+public struct GlobalAveragePool: Layer {
+    /// Creates the layer.
+    public init() {}
+
+    /// [N, C, 1, 1].
+    public func outputShape(for input: [Int]) -> [Int] { [input[0], input[1], 1, 1] }
+
+    /// Averages every plane.
+    public func forward(_ x: Tensor) -> Tensor {
+        let plane = x.h * x.w
+        var out = Tensor(shape: [x.n, x.c, 1, 1])
+        x.storage.withUnsafeBufferPointer { xp in
+            for i in 0..<(x.n * x.c) {
+                var sum: Float = 0
+                for j in 0..<plane { sum += xp[i * plane + j] }
+                out.storage[i] = sum / Float(plane)
+            }
+        }
+        return out
+    }
+}
