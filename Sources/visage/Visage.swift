@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Visage
 
 /// The `visage` command-line tool.
@@ -7,5 +8,32 @@ struct VisageCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "visage",
         abstract: "Face recognition: detect, embed, verify and identify faces.",
-        subcommands: [])
+        discussion: """
+        Exit codes: 0 = success / match / door open, 1 = no match / rejected / not in the database, \
+        2 = error (bad input, missing model, unreadable image).
+        """,
+        subcommands: [VerifyCommand.self, WhoIsItCommand.self, InfoCommand.self])
+
+    /// Runs the tool, mapping every failure to exit code 2 with a message on standard error
+    /// (1 is reserved for "no match").
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let code as ExitCode {
+            exit(code.rawValue)
+        } catch let error as CLIError {
+            FileHandle.standardError.write(Data("error: \(error.description)\n".utf8))
+            exit(2)
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success {
+                print(fullMessage(for: error))
+                exit(0)
+            }
+            let message = fullMessage(for: error)
+            FileHandle.standardError.write(Data("error: \(message.isEmpty ? "\(error)" : message)\n".utf8))
+            exit(2)
+        }
+    }
 }

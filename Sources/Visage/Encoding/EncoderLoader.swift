@@ -1,0 +1,33 @@
+import Foundation
+import VisageFormats
+import VisageModels
+
+/// Builds encoders from the files in the model cache (or files a user names).
+public struct EncoderLoader: Sendable {
+    /// Where model files are found.
+    public let store: ModelStore
+
+    /// Creates a loader over a model store.
+    public init(store: ModelStore) { self.store = store }
+
+    /// Loads one of the course's encoders.
+    /// - Parameters:
+    ///   - id: `.faceNet160` or `.openFaceNN4`.
+    ///   - weights: for `.openFaceNN4` the OpenFace CSV folder (required); for `.faceNet160` an
+    ///     h5 file instead of the cached one.
+    ///   - fillMissingForTests: fill the five kernels missing from the public CSV copy with the
+    ///     documented deterministic values (numerical tests only: the result is not a face model).
+    public func courseEncoder(_ id: EncoderID, weights: URL?, fillMissingForTests: Bool = false) throws -> FaceEncoder {
+        switch id {
+        case .faceNet160:
+            let url = try weights ?? store.url(for: .faceNetKeras, verify: true)
+            return FaceNet160Encoder(model: try InceptionResNetV1(weights: WeightSource(try KerasWeights.read(url: url).tensorsByKey)))
+        case .openFaceNN4:
+            guard let dir = weights else { throw ModelStoreError.weightsRequired("openface-nn4 needs --weights <OpenFace CSV folder>") }
+            let tensors = try OpenFaceCSV.load(directory: dir, missing: fillMissingForTests ? .fillDeterministic : .fail)
+            return NN4Small2Encoder(model: try OpenFaceNN4Small2(weights: WeightSource(tensors)))
+        case .dlibResNet:
+            throw ModelStoreError.weightsRequired("dlib-resnet is not a course encoder")
+        }
+    }
+}
