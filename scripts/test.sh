@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Runs the whole test suite in release mode: set-up first (Debian packages, model files the
+# tests need), then build and test. Extra arguments go to `swift test`, e.g.
+#   bash scripts/test.sh --filter VisageTests
+# The tests also read ../shared/data beside the repository (or VISAGE_SHARED_DATA).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+say() { echo "[test] $*"; }
+
+bash scripts/setup.sh --for-tests
+export VISAGE_MODELS=${VISAGE_MODELS:-$(python3 scripts/fetch_assets.py --print-dir models)}
+
+say "building (release, with tests)"
+swift build -c release --build-tests
+
+mkdir -p .build
+log=.build/test-log.txt
+say "running swift test -c release $*"
+# --disable-testable-imports matches the build above: with swift test's default (testable
+# imports on) it would compile everything a second time. Tests use public API only anyway.
+set +e
+swift test -c release --disable-testable-imports "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+
+echo
+say "summary (full log: $log)"
+grep -E ": error: |^Test Case .* failed" "$log" | head -n 50 || true
+grep -E "Executed [0-9]+ tests?" "$log" | tail -n 1 || true
+grep -E "Test run with [0-9]+ tests?" "$log" | tail -n 1 || true
+if [[ $status != 0 ]]; then
+    say "FAILED (swift test exit status $status)"
+    exit "$status"
+fi
+say "all tests passed"
