@@ -16,7 +16,7 @@ struct InfoCommand: ParsableCommand {
         print("back end: \(Backend.info)")
         let store = ModelStore()
         print("model cache: \(store.directory.path)")
-        for file in WeightFile.all {
+        for file in ModelFile.allCases {
             let status: String
             do {
                 _ = try store.url(for: file, verify: verify)

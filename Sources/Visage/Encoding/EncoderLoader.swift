@@ -20,7 +20,7 @@ public struct EncoderLoader: Sendable {
     public func courseEncoder(_ id: EncoderID, weights: URL?, fillMissingForTests: Bool = false) throws -> FaceEncoder {
         switch id {
         case .faceNet160:
-            let url = try weights ?? store.url(for: .faceNetKeras, verify: true)
+            let url = try weights ?? store.url(for: .facenetKeras, verify: true)
             return FaceNet160Encoder(model: try InceptionResNetV1(weights: WeightSource(try KerasWeights.read(url: url).tensorsByKey)))
         case .openFaceNN4:
             guard let dir = weights else { throw ModelStoreError.weightsRequired("openface-nn4 needs --weights <OpenFace CSV folder>") }

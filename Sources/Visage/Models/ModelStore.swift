@@ -1,4 +1,5 @@
 import Foundation
+import VisageModels
 
 /// The folder holding the pretrained model files, and checked access to them.
 ///

