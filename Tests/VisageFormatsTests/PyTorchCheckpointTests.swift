@@ -124,6 +124,26 @@ final class PyTorchCheckpointTests: XCTestCase {
         }
     }
 
+    func testHalfPrecisionEdgeCasesAndEmptyTensors() throws {
+        // Half bit patterns: 1.0, smallest subnormal 2^-24, -0, +inf, largest subnormal.
+        let half: [UInt8] = [0x00, 0x3C, 0x01, 0x00, 0x00, 0x80, 0x00, 0x7C, 0xFF, 0x03]
+        let pickle = P.stateDict([
+            ("h", P.tensor(storageType: "HalfStorage", key: "0", count: 5, shape: [5], strides: [1])),
+            ("empty", P.tensor(key: "1", count: 0, shape: [0, 3], strides: [3, 1])),
+        ])
+        let bytes = PyTorchZipBytes.archive([("archive/data.pkl", pickle), ("archive/data/0", half), ("archive/data/1", [])])
+        let checkpoint = try PyTorchCheckpoint(bytes: bytes)
+        let h = try XCTUnwrap(checkpoint["h"]).storage
+        XCTAssertEqual(h[0], 1)
+        XCTAssertEqual(h[1], 0x1p-24)
+        XCTAssertEqual(h[2].sign, .minus)
+        XCTAssertEqual(h[2], 0)
+        XCTAssertEqual(h[3], .infinity)
+        XCTAssertEqual(h[4], 1023 * 0x1p-24)
+        XCTAssertEqual(checkpoint["empty"]?.shape, [0, 3])
+        XCTAssertEqual(checkpoint.entries.map(\.dataType), [.float16, .float32])
+    }
+
     func testZipPickleWithForbiddenGlobal() {
         let pickle = P.proto2 + P.global("posix", "system") + P.string("rm -rf /") + P.tuple1 + P.reduce + P.stop
         assertError(PyTorchZipBytes.archive([("archive/data.pkl", pickle)])) {

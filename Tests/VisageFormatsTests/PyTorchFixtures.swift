@@ -101,15 +101,7 @@ AAAHAAAAAAAAAAMAAAAAAAAAAAH/BAAAAAAAAAAAABBBAAAgQQAAMEEAAEBB
         Expected(name: "bn.num_batches_tracked", dataType: .int64, shape: [], values: [7.0]),
         Expected(name: "mask", dataType: .uint8, shape: [2], values: [1.0, 255.0]),
     ]
-    static let legacyExpected: [Expected] = [
-        Expected(name: "fc.weight", dataType: .float32, shape: [2, 3], values: [-1.0, -0.5, 0.0, 0.5, 1.0, 1.5]),
-        Expected(name: "fc.bias", dataType: .float32, shape: [2], values: [2.0, 2.5]),
-        Expected(name: "conv.weight", dataType: .float32, shape: [2, 1, 2, 2], values: [1.0, 5.0, 3.0, 7.0, 2.0, 6.0, 4.0, 8.0]),
-        Expected(name: "half.weight", dataType: .float16, shape: [3], values: [0.5, -2.0, 65504.0]),
-        Expected(name: "double.weight", dataType: .float64, shape: [2], values: [0.10000000149011612, -3.25]),
-        Expected(name: "bf16.weight", dataType: .bfloat16, shape: [2], values: [1.5, -0.09375]),
-        Expected(name: "bn.num_batches_tracked", dataType: .int64, shape: [], values: [7.0]),
-        Expected(name: "mask", dataType: .uint8, shape: [2], values: [1.0, 255.0]),
+    static let legacyExpected: [Expected] = zipExpected + [
         Expected(name: "viewed", dataType: .float32, shape: [1], values: [11.0]),
     ]
 }

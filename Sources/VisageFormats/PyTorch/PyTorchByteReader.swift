@@ -37,13 +37,6 @@ struct PyTorchByteReader {
         return n
     }
 
-    mutating func seek(to position: Int) throws {
-        guard position >= 0, position <= end else {
-            throw PyTorchFormatError.truncated(offset: position, needed: 0, available: 0)
-        }
-        offset = position
-    }
-
     mutating func skip(_ count: Int) throws {
         try require(count)
         offset += count

@@ -59,7 +59,7 @@ public struct PyTorchCheckpoint: Sendable {
     /// - Throws: the file system's error when the file cannot be read, otherwise
     ///   ``PyTorchFormatError``.
     public init(contentsOf url: URL) throws {
-        try self.init(bytes: [UInt8](Data(contentsOf: url)))
+        try self.init(bytes: try Self.readFile(url))
     }
 
     /// Reads a checkpoint held in memory.
@@ -81,6 +81,28 @@ public struct PyTorchCheckpoint: Sendable {
         entries = try parsed.specs.map {
             PyTorchTensorEntry(name: $0.name, dataType: $0.storage.dataType, tensor: try builder.tensor(for: $0))
         }
+    }
+
+    /// The whole file, read straight into an array (no intermediate `Data` copy, no mapping
+    /// that a concurrent truncation could turn into a crash).
+    private static func readFile(_ url: URL) throws -> [UInt8] {
+        let handle = try FileHandle(forReadingFrom: url)
+        defer { try? handle.close() }
+        let size = Int(try handle.seekToEnd())
+        try handle.seek(toOffset: 0)
+        var failed = false
+        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
+            while initialized < size, let base = buffer.baseAddress {
+                let n = read(handle.fileDescriptor, base + initialized, size - initialized)
+                if n < 0 && errno == EINTR { continue }
+                if n < 0 { failed = true }
+                // End of file early: the file shrank; the parsers will report truncation.
+                guard n > 0 else { break }
+                initialized += n
+            }
+        }
+        if failed { throw CocoaError(.fileReadUnknown, userInfo: [NSURLErrorKey: url]) }
+        return bytes
     }
 
     /// The tensors as `(name, tensor)` pairs, in state-dict order.
