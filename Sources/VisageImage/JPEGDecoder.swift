@@ -31,6 +31,9 @@ enum JPEGDecoder {
             }
             throw ImageError.corrupt("JPEG header: \(message)")
         }
+        if (width <= 0 || height <= 0) && (segments.endedEarly || !segments.reachedScan) {
+            throw ImageError.truncated("JPEG ends inside its headers (\(data.count) bytes)")
+        }
         try limits.check(width: Int(width), height: Int(height), format: "JPEG")
 
         let fourChannel = colorspace == Int32(TJCS_CMYK.rawValue) || colorspace == Int32(TJCS_YCCK.rawValue)
