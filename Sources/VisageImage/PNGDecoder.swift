@@ -70,6 +70,12 @@ enum PNGDecoder {
             initialized = count
         }
         try check(rc, data)
+        // Read the chunks after the image data up to IEND, so a file cut after its last IDAT
+        // is reported as truncated like any other cut file.
+        try check(spng_decode_chunks(ctx), data)
+        guard hasCompleteIEND(data) else {
+            throw ImageError.truncated("PNG data stops inside its final IEND chunk (\(data.count) bytes)")
+        }
         return out
     }
 
@@ -85,9 +91,19 @@ enum PNGDecoder {
     }
 
     /// Whether the file lacks its final IEND chunk, i.e. was cut off.
-    private static func isCut(_ data: UnsafeBufferPointer<UInt8>) -> Bool {
+    private static func isCut(_ data: UnsafeBufferPointer<UInt8>) -> Bool { !hasCompleteIEND(data) }
+
+    /// Whether the IEND chunk's type and CRC (`IEND AE 42 60 82`) appear, searching from the end
+    /// (files may carry junk after IEND).
+    private static func hasCompleteIEND(_ data: UnsafeBufferPointer<UInt8>) -> Bool {
         let iend: [UInt8] = [0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82]
-        return !(data.count >= 12 && Array(data.suffix(8)) == iend)
+        guard data.count >= 8 + 12 else { return false }
+        var end = data.count
+        while end >= 16 {
+            if data[end - 8] == 0x49, UnsafeBufferPointer(rebasing: data[(end - 8)..<end]).elementsEqual(iend) { return true }
+            end -= 1
+        }
+        return false
     }
 
     /// Width and height straight from the IHDR bytes, for the error message when libspng's own
