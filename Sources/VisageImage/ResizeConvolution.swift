@@ -53,20 +53,25 @@ struct ResizeKernel {
 
 extension Image {
     /// Resize with a convolution filter, Pillow-exact.
+    ///
+    /// Pillow 13 runs the vertical pass first when the height shrinks and the width grows or
+    /// shrinks by less than half as much (`H - h > 2 (W - w)`, found by testing Pillow 13.0);
+    /// otherwise the horizontal pass first. The 8-bit rounding between passes makes the order
+    /// visible in the output, so it is followed here.
     func resizedConvolution(width outW: Int, height outH: Int, filter: ResizeFilter) -> Image {
-        var image = self
         let vertical = ResizeKernel(filter: filter, source: height, target: outH)
-        if outW != width {
-            // Only the source rows the vertical pass reads are resampled horizontally.
-            let first = outH == height ? 0 : vertical.start[0]
-            let last = outH == height ? height : vertical.start[outH - 1] + vertical.count[outH - 1]
-            let kernel = ResizeKernel(filter: filter, source: width, target: outW)
-            image = horizontalPass(kernel, rows: first..<last, outWidth: outW)
-            if outH == height { return image }
-            return image.verticalPass(vertical, rowOffset: first, outHeight: outH)
+        guard outW != width else { return verticalPass(vertical, rowOffset: 0, outHeight: outH) }
+        let horizontal = ResizeKernel(filter: filter, source: width, target: outW)
+        guard outH != height else { return horizontalPass(horizontal, rows: 0..<height, outWidth: outW) }
+        if outH < height, height - outH > 2 * (width - outW) {
+            return verticalPass(vertical, rowOffset: 0, outHeight: outH)
+                .horizontalPass(horizontal, rows: 0..<outH, outWidth: outW)
         }
-        if outH != height { return image.verticalPass(vertical, rowOffset: 0, outHeight: outH) }
-        return image
+        // Only the source rows the vertical pass reads are resampled horizontally.
+        let first = vertical.start[0]
+        let last = vertical.start[outH - 1] + vertical.count[outH - 1]
+        return horizontalPass(horizontal, rows: first..<last, outWidth: outW)
+            .verticalPass(vertical, rowOffset: first, outHeight: outH)
     }
 
     private func horizontalPass(_ kernel: ResizeKernel, rows: Range<Int>, outWidth: Int) -> Image {
