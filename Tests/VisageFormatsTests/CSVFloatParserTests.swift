@@ -82,14 +82,16 @@ final class CSVFloatParserTests: XCTestCase {
         // A folder where every tensor file holds the right count of zeros except one truncated file.
         for layer in OpenFaceNN4Small2.layers {
             for (name, shape) in layer.tensors {
-                let count = name == "bn2_m" ? shape.reduce(1, *) - 1 : shape.reduce(1, *)
-                let text = [String](repeating: "0", count: count).joined(separator: ",") + "\n"
-                try Data(text.utf8).write(to: source.appendingPathComponent(name + ".csv"))
+                let count = name == "bn1_b" ? shape.reduce(1, *) - 1 : shape.reduce(1, *)
+                var bytes = [UInt8](repeating: 0x2C, count: 2 * count)  // "0,0,...,0\n"
+                for i in 0..<count { bytes[2 * i] = 0x30 }
+                bytes[2 * count - 1] = 0x0A
+                try Data(bytes).write(to: source.appendingPathComponent(name + ".csv"))
             }
         }
         XCTAssertThrowsError(try OpenFaceCSV.load(directory: source)) { error in
             XCTAssertEqual(error as? OpenFaceFormatError,
-                           .wrongCount(file: source.appendingPathComponent("bn2_m.csv").path, expected: 64, found: 63))
+                           .wrongCount(file: source.appendingPathComponent("bn1_b.csv").path, expected: 64, found: 63))
         }
     }
 }

@@ -65,12 +65,32 @@ final class OpenFaceCSVTests: XCTestCase {
         XCTAssertEqual(files.count, 221)
         var total = 0
         for name in files {
-            let text = try String(contentsOf: url.appendingPathComponent(name), encoding: .utf8)
-            let expected = text.split(whereSeparator: { $0 == "," || $0 == "\n" }).map { Float(Double($0)!) }
-            let parsed = try OpenFaceCSV.parseValues(Data(text.utf8), file: name, expectedCount: expected.count)
+            var bytes = [UInt8](try Data(contentsOf: url.appendingPathComponent(name)))
+            bytes.append(0)
+            let expected = Self.strtodValues(bytes)
+            let parsed = try OpenFaceCSV.parseValues(bytes.dropLast(), file: name, expectedCount: expected.count)
             XCTAssertEqual(parsed.map(\.bitPattern), expected.map(\.bitPattern), name)
             total += parsed.count
         }
         XCTAssertEqual(total, 3_743_280 - 1_589_248 + 192)  // present tensors plus the two stray 96-value files
+    }
+
+    /// Every comma- or newline-separated value of a NUL-terminated buffer via strtod, as Floats.
+    private static func strtodValues(_ bytes: [UInt8]) -> [Float] {
+        bytes.withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { text in
+                var values: [Float] = []
+                var cursor = text.baseAddress!
+                let end = cursor + text.count - 1
+                while cursor < end {
+                    var next: UnsafeMutablePointer<CChar>?
+                    values.append(Float(strtod(cursor, &next)))
+                    guard let next, UnsafePointer(next) != cursor else { return [] }  // not a number: fail the comparison
+                    cursor = UnsafePointer(next)
+                    while cursor < end, cursor.pointee == 0x2C || cursor.pointee == 0x0A { cursor += 1 }
+                }
+                return values
+            }
+        }
     }
 }

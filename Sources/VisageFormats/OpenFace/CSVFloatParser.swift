@@ -66,41 +66,47 @@ struct CSVFloatParser {
         let start = i
         var negative = false
         if p[i] == 0x2D || p[i] == 0x2B { negative = p[i] == 0x2D; i += 1 }
+        // All digits go into `mantissa`; with more than 19 it may wrap, and the slow path is used.
         var mantissa: UInt64 = 0
-        var digits = 0           // significant digits accumulated into `mantissa`
-        var dropped = false      // digits beyond 19 were seen (fast path not exact)
-        var exponent = 0         // decimal exponent applied to `mantissa`
-        var sawDigit = false
-        while i < n, p[i] &- 0x30 < 10 {
-            sawDigit = true
-            accumulate(p[i], &mantissa, &digits, &dropped, &exponent, fraction: false)
+        let integerStart = i
+        while i < n {
+            let digit = p[i] &- 0x30
+            if digit > 9 { break }
+            mantissa = mantissa &* 10 &+ UInt64(digit)
             i += 1
         }
+        var digitCount = i - integerStart
+        var exponent = 0
         if i < n, p[i] == 0x2E {
             i += 1
-            while i < n, p[i] &- 0x30 < 10 {
-                sawDigit = true
-                accumulate(p[i], &mantissa, &digits, &dropped, &exponent, fraction: true)
+            let fractionStart = i
+            while i < n {
+                let digit = p[i] &- 0x30
+                if digit > 9 { break }
+                mantissa = mantissa &* 10 &+ UInt64(digit)
                 i += 1
             }
+            digitCount += i - fractionStart
+            exponent = fractionStart - i
         }
-        guard sawDigit else { throw malformed(p, at: start, index: index) }
-        if i < n, p[i] == 0x65 || p[i] == 0x45 {
+        guard digitCount > 0 else { throw malformed(p, at: start, index: index) }
+        if i < n, p[i] | 0x20 == 0x65 {  // 'e' or 'E'
             i += 1
-            var expNegative = false
-            if i < n, p[i] == 0x2D || p[i] == 0x2B { expNegative = p[i] == 0x2D; i += 1 }
+            var exponentNegative = false
+            if i < n, p[i] == 0x2D || p[i] == 0x2B { exponentNegative = p[i] == 0x2D; i += 1 }
+            let exponentStart = i
             var e = 0
-            var sawExpDigit = false
-            while i < n, p[i] &- 0x30 < 10 {
-                sawExpDigit = true
-                if e < 100_000 { e = e * 10 + Int(p[i] &- 0x30) }
+            while i < n {
+                let digit = p[i] &- 0x30
+                if digit > 9 { break }
+                e = min(e &* 10 &+ Int(digit), 1_000_000)
                 i += 1
             }
-            guard sawExpDigit else { throw malformed(p, at: start, index: index) }
-            exponent += expNegative ? -e : e
+            guard i > exponentStart else { throw malformed(p, at: start, index: index) }
+            exponent += exponentNegative ? -e : e
         }
         var double: Double
-        if !dropped, mantissa <= 1 << 53, exponent >= -22, exponent <= 22 {
+        if digitCount <= 19, mantissa <= 1 << 53, exponent >= -22, exponent <= 22 {
             // Clinger's fast path: both operands exact, so one IEEE operation rounds correctly.
             double = exponent < 0 ? Double(mantissa) / pow10[-exponent] : Double(mantissa) * pow10[exponent]
             if negative { double = -double }
@@ -112,22 +118,6 @@ struct CSVFloatParser {
             throw OpenFaceFormatError.nonFiniteValue(file: file, index: index, text: text(p, from: start, to: i))
         }
         return value
-    }
-
-    @inline(__always)
-    private func accumulate(_ byte: UInt8, _ mantissa: inout UInt64, _ digits: inout Int, _ dropped: inout Bool,
-                            _ exponent: inout Int, fraction: Bool) {
-        let digit = UInt64(byte &- 0x30)
-        if digits == 0 && digit == 0 {
-            if fraction { exponent -= 1 }  // leading zeros only shift the exponent
-        } else if digits < 19 {
-            mantissa = mantissa * 10 + digit
-            digits += 1
-            if fraction { exponent -= 1 }
-        } else {
-            if digit != 0 { dropped = true }
-            if !fraction { exponent += 1 }
-        }
     }
 
     /// Correctly rounded conversion of an already validated token through the C library.
