@@ -1,6 +1,7 @@
 import Foundation
 import VisageFormats
 import VisageModels
+import VisageNN
 
 /// Builds encoders from the files in the model cache (or files a user names).
 public struct EncoderLoader: Sendable {
@@ -21,13 +22,24 @@ public struct EncoderLoader: Sendable {
         switch id {
         case .faceNet160:
             let url = try weights ?? store.url(for: .facenetKeras, verify: true)
-            return FaceNet160Encoder(model: try InceptionResNetV1(weights: WeightSource(try KerasWeights.read(url: url).tensorsByKey)))
+            return FaceNet160Encoder(model: try InceptionResNetV1(weights: WeightSource(keras: try KerasWeights(contentsOf: url))))
         case .openFaceNN4:
             guard let dir = weights else { throw ModelStoreError.weightsRequired("openface-nn4 needs --weights <OpenFace CSV folder>") }
             let tensors = try OpenFaceCSV.load(directory: dir, missing: fillMissingForTests ? .fillDeterministic : .fail)
-            return NN4Small2Encoder(model: try OpenFaceNN4Small2(weights: WeightSource(tensors)))
+            return NN4Small2Encoder(model: try OpenFaceNN4Small2(weights: WeightSource(tensors.tensors)))
         case .dlibResNet:
             throw ModelStoreError.weightsRequired("dlib-resnet is not a course encoder")
         }
+    }
+}
+
+extension WeightSource {
+    /// Keras weights keyed `"<layer>/<variable>"`, e.g. `"Conv2d_1a_3x3/kernel"`.
+    public init(keras: KerasWeights) {
+        var table: [String: Tensor] = [:]
+        for layer in keras.layers {
+            for weight in layer.weights { table[layer.name + "/" + weight.variableName] = weight.tensor }
+        }
+        self.init(table)
     }
 }
