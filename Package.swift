@@ -39,9 +39,15 @@ let package = Package(
             "VisageModels", "VisageImage", "VisageNN",
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // Exact and compact nearest-neighbour search over embeddings.
+        .target(name: "VisageIndex", dependencies: ["VisageNN"]),
+        // Pair protocols, ROC, calibration, plots.
+        .target(name: "VisageEval", dependencies: ["VisageImage"]),
+        // Datasets, triplet mining, training loop, checkpoints.
+        .target(name: "VisageTraining", dependencies: ["VisageNN", "VisageModels", "VisageFormats", "VisageImage"]),
         // The command-line tool.
         .executableTarget(name: "visage", dependencies: [
-            "Visage",
+            "Visage", "VisageIndex", "VisageEval", "VisageTraining",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -55,6 +61,9 @@ let package = Package(
         .testTarget(name: "VisageModelsTests", dependencies: ["VisageModels", "VisageTestSupport"]),
         .testTarget(name: "VisageTests", dependencies: ["Visage", "VisageTestSupport"]),
         .testTarget(name: "VisageCLITests", dependencies: ["Visage", "VisageTestSupport"]),
+        .testTarget(name: "VisageIndexTests", dependencies: ["VisageIndex", "VisageTestSupport"]),
+        .testTarget(name: "VisageEvalTests", dependencies: ["VisageEval", "VisageTestSupport"]),
+        .testTarget(name: "VisageTrainingTests", dependencies: ["VisageTraining", "VisageTestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

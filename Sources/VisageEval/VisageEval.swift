@@ -1,0 +1,1 @@
+// VisageEval module: see the README's module map.

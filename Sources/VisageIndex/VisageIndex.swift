@@ -1,0 +1,1 @@
+// VisageIndex module: see the README's module map.

@@ -1,0 +1,1 @@
+// VisageTraining module: see the README's module map.
