@@ -12,6 +12,11 @@ let package = Package(
         .library(name: "Visage", targets: ["Visage"]),
         .library(name: "VisageNN", targets: ["VisageNN"]),
         .library(name: "VisageImage", targets: ["VisageImage"]),
+        .library(name: "VisageFormats", targets: ["VisageFormats"]),
+        .library(name: "VisageModels", targets: ["VisageModels"]),
+        .library(name: "VisageIndex", targets: ["VisageIndex"]),
+        .library(name: "VisageEval", targets: ["VisageEval"]),
+        .library(name: "VisageTraining", targets: ["VisageTraining"]),
         .executable(name: "visage", targets: ["visage"]),
     ],
     dependencies: [
