@@ -64,7 +64,7 @@ let package = Package(
         .testTarget(name: "VisageImageTests", dependencies: ["VisageImage", "VisageTestSupport"]),
         .testTarget(name: "VisageFormatsTests", dependencies: ["VisageFormats", "VisageTestSupport"]),
         .testTarget(name: "VisageModelsTests", dependencies: ["VisageModels", "VisageTestSupport"]),
-        .testTarget(name: "VisageTests", dependencies: ["Visage", "VisageTestSupport"]),
+        .testTarget(name: "VisageTests", dependencies: ["Visage", "VisageModels", "VisageImage", "VisageNN", "VisageFormats", "VisageTestSupport"]),
         .testTarget(name: "VisageCLITests", dependencies: ["Visage", "VisageTestSupport"]),
         .testTarget(name: "VisageIndexTests", dependencies: ["VisageIndex", "VisageTestSupport"]),
         .testTarget(name: "VisageEvalTests", dependencies: ["VisageEval", "VisageTestSupport"]),
