@@ -1,1 +1,0 @@
-// VisageModels module: see the README's module map.
