@@ -6,8 +6,8 @@ import XCTest
 /// Loads dlib's two DNN files (PyPI face_recognition_models 0.3.0) and checks their structure,
 /// a few weights (read independently with numpy from the same files) and corruption handling.
 final class DlibNetworkTests: XCTestCase {
-    private func bytes(_ name: String) throws -> [UInt8] {
-        [UInt8](try Data(contentsOf: try TestData.model(name)))
+    private func bytes(_ name: String) throws -> Data {
+        try Data(contentsOf: try TestData.model(name))
     }
 
     private func counts(_ layers: [DlibLayer]) -> [String: Int] {
@@ -93,7 +93,7 @@ final class DlibNetworkTests: XCTestCase {
 
     func testWrongArchitectureIsRejected() throws {
         let mmod = try bytes("mmod_human_face_detector.dat")
-        XCTAssertThrowsError(try DlibNetwork(bytes: mmod, architecture: .faceRecognitionResNet)) {
+        XCTAssertThrowsError(try DlibNetwork(data: mmod, architecture: .faceRecognitionResNet)) {
             XCTAssertEqual($0 as? DlibFormatError,
                            .unexpectedVersionTag(offset: 2, expected: ["loss_metric_2", "loss_metric_"], found: "loss_mmod_"))
         }
@@ -102,15 +102,15 @@ final class DlibNetworkTests: XCTestCase {
     func testTruncatedFilesThrow() throws {
         let mmod = try bytes("mmod_human_face_detector.dat")
         for length in [0, 1, 50, 91, 92, 1_000, mmod.count / 2, mmod.count - 1] {
-            XCTAssertThrowsError(try DlibNetwork(bytes: Array(mmod.prefix(length)), architecture: .mmodFaceDetector)) {
+            XCTAssertThrowsError(try DlibNetwork(data: mmod.prefix(length), architecture: .mmodFaceDetector)) {
                 guard case .truncated? = $0 as? DlibFormatError else { return XCTFail("\(length): \($0)") }
             }
         }
         let resnet = try bytes("dlib_face_recognition_resnet_model_v1.dat")
-        XCTAssertThrowsError(try DlibNetwork(bytes: Array(resnet.dropLast()), architecture: .faceRecognitionResNet)) {
+        XCTAssertThrowsError(try DlibNetwork(data: resnet.dropLast(), architecture: .faceRecognitionResNet)) {
             guard case .truncated? = $0 as? DlibFormatError else { return XCTFail("\($0)") }
         }
-        XCTAssertThrowsError(try DlibNetwork(bytes: resnet + [0], architecture: .faceRecognitionResNet)) {
+        XCTAssertThrowsError(try DlibNetwork(data: resnet + Data([0]), architecture: .faceRecognitionResNet)) {
             XCTAssertEqual($0 as? DlibFormatError, .trailingBytes(offset: resnet.count, count: 1))
         }
     }
@@ -118,7 +118,7 @@ final class DlibNetworkTests: XCTestCase {
     func testFlippedBytesGiveTypedErrors() throws {
         var resnet = try bytes("dlib_face_recognition_resnet_model_v1.dat")
         resnet[5] ^= 0x01  // inside "loss_metric_2"
-        XCTAssertThrowsError(try DlibNetwork(bytes: resnet, architecture: .faceRecognitionResNet)) {
+        XCTAssertThrowsError(try DlibNetwork(data: resnet, architecture: .faceRecognitionResNet)) {
             guard case .unexpectedVersionTag(2, _, _)? = $0 as? DlibFormatError else { return XCTFail("\($0)") }
         }
 
@@ -127,23 +127,23 @@ final class DlibNetworkTests: XCTestCase {
         for i in 54..<92 {
             var copy = mmod
             copy[i] ^= 0xFF
-            XCTAssertThrowsError(try DlibNetwork(bytes: copy, architecture: .mmodFaceDetector), "byte \(i)")
+            XCTAssertThrowsError(try DlibNetwork(data: copy, architecture: .mmodFaceDetector), "byte \(i)")
         }
         // The first convolution's num_filters (16 → 17), then the input channels of its filters alias.
-        let conv = try XCTUnwrap(find(Array("\u{5}con_4".utf8), in: mmod)) + 6
+        let conv = try XCTUnwrap(mmod.range(of: Data("\u{5}con_4".utf8))).lowerBound + 6
         XCTAssertEqual(Array(mmod[conv..<(conv + 5)]), [0x01, 0x02, 0x02, 0xC0, 0x04])  // version 2, n = 1216
         let numFiltersOffset = conv + 11 + 4 * 1216
         var filters = mmod
         XCTAssertEqual(Array(filters[numFiltersOffset..<(numFiltersOffset + 2)]), [0x01, 0x10])
         filters[numFiltersOffset + 1] = 0x11
-        XCTAssertThrowsError(try DlibNetwork(bytes: filters, architecture: .mmodFaceDetector)) {
+        XCTAssertThrowsError(try DlibNetwork(data: filters, architecture: .mmodFaceDetector)) {
             guard case .architectureMismatch? = $0 as? DlibFormatError else { return XCTFail("\($0)") }
         }
         let alias = numFiltersOffset + 14
         var shape = mmod
         XCTAssertEqual(Array(shape[alias..<(alias + 10)]), [0x01, 0x01, 0x01, 0x10, 0x01, 0x03, 0x01, 0x05, 0x01, 0x05])
         shape[alias + 5] = 0x04
-        XCTAssertThrowsError(try DlibNetwork(bytes: shape, architecture: .mmodFaceDetector)) {
+        XCTAssertThrowsError(try DlibNetwork(data: shape, architecture: .mmodFaceDetector)) {
             XCTAssertEqual($0 as? DlibFormatError,
                            .shapeMismatch(offset: alias, what: "con filters", expected: [16, 3, 5, 5], found: [16, 4, 5, 5]))
         }
@@ -151,13 +151,8 @@ final class DlibNetworkTests: XCTestCase {
         for i in 0..<400 {
             var copy = mmod
             copy[i] ^= 0x5A
-            do { _ = try DlibNetwork(bytes: copy, architecture: .mmodFaceDetector) } catch is DlibFormatError {}
+            do { _ = try DlibNetwork(data: copy, architecture: .mmodFaceDetector) } catch is DlibFormatError {}
         }
-    }
-
-    private func find(_ needle: [UInt8], in haystack: [UInt8]) -> Int? {
-        guard needle.count <= haystack.count else { return nil }
-        return (0...(haystack.count - needle.count)).first { haystack[$0..<($0 + needle.count)].elementsEqual(needle) }
     }
 
     private func describe(_ layer: DlibLayer) -> String {

@@ -1,3 +1,5 @@
+import Foundation
+
 // Tensors, alias tensors and matrices: dlib containers built from the primitives.
 extension DlibDeserializer {
     /// Reads the four signed dimensions `n, k, nr, nc` of a tensor or alias tensor.
@@ -33,10 +35,8 @@ extension DlibDeserializer {
         let dims = try readDims(what)
         let count = try elementCount(dims, bytesEach: 4, at: offset, what)
         var values = [Float](repeating: 0, count: count)
-        bytes.withUnsafeBytes { src in
-            values.withUnsafeMutableBytes { dst in
-                dst.copyMemory(from: UnsafeRawBufferPointer(rebasing: src[offset..<(offset + count * 4)]))
-            }
+        values.withUnsafeMutableBytes { dst in
+            dst.copyMemory(from: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: p[offset..<(offset + count * 4)])))
         }
         #if _endian(big)
         for i in values.indices { values[i] = Float(bitPattern: UInt32(littleEndian: values[i].bitPattern)) }
@@ -71,18 +71,19 @@ extension DlibDeserializer {
     public mutating func readFloatMatrix(rows: Int, cols: Int, into out: inout [Float], _ what: String) throws {
         let start = offset
         let shape = try readMatrixShape(what)
-        guard shape == [rows, cols] else {
-            throw DlibFormatError.shapeMismatch(offset: start, what: what, expected: [rows, cols], found: shape)
+        guard shape.rows == rows, shape.cols == cols else {
+            throw DlibFormatError.shapeMismatch(offset: start, what: what, expected: [rows, cols],
+                                                found: [shape.rows, shape.cols])
         }
         try readFloats(count: rows * cols, into: &out, what)
     }
 
     /// Reads a matrix header: `nr`, `nc` (stored negated by current dlib; either sign is accepted).
-    /// - Returns: `[rows, cols]`.
-    public mutating func readMatrixShape(_ what: String) throws -> [Int] {
+    /// - Parameter what: the matrix's name, for error messages.
+    public mutating func readMatrixShape(_ what: String) throws -> (rows: Int, cols: Int) {
         let bound = Int64(Int32.max)
-        let rows = try readInt(what + " rows", in: -bound...bound)
-        let cols = try readInt(what + " columns", in: -bound...bound)
-        return [abs(rows), abs(cols)]
+        let rows = try readInt(what, in: -bound...bound)
+        let cols = try readInt(what, in: -bound...bound)
+        return (abs(rows), abs(cols))
     }
 }

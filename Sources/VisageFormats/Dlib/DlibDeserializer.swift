@@ -13,23 +13,48 @@ import Foundation
 /// - floating point: a signed integer mantissa and a signed ≤ 2-byte exponent, value = m·2^e;
 /// - bool: ASCII `'0'`/`'1'`; strings: unsigned length + raw bytes.
 public struct DlibDeserializer {
-    /// The whole file.
-    public let bytes: [UInt8]
+    /// The whole file; valid only inside ``withDeserializer(over:_:)``.
+    let p: UnsafeBufferPointer<UInt8>
     /// The position of the next byte to read.
     public internal(set) var offset: Int
 
-    /// Creates a cursor at the start of `bytes`.
-    /// - Parameter bytes: the complete file contents.
-    public init(bytes: [UInt8]) {
-        self.bytes = bytes
+    private init(_ p: UnsafeBufferPointer<UInt8>) {
+        self.p = p
         self.offset = 0
     }
 
+    /// Runs `body` with a cursor at the start of `data` (which may be memory-mapped).
+    ///
+    /// The cursor points into `data`'s memory: it must not escape `body`.
+    /// - Parameters:
+    ///   - data: the complete file contents.
+    ///   - body: reads the fields in order.
+    public static func withDeserializer<R>(over data: Data, _ body: (inout DlibDeserializer) throws -> R) rethrows -> R {
+        try data.withUnsafeBytes { raw in
+            var d = DlibDeserializer(raw.bindMemory(to: UInt8.self))
+            return try body(&d)
+        }
+    }
+
+    /// Runs `body` with a cursor at the start of `bytes`; the cursor must not escape `body`.
+    /// - Parameters:
+    ///   - bytes: the complete file contents.
+    ///   - body: reads the fields in order.
+    public static func withDeserializer<R>(over bytes: [UInt8], _ body: (inout DlibDeserializer) throws -> R) rethrows -> R {
+        try bytes.withUnsafeBufferPointer { p in
+            var d = DlibDeserializer(p)
+            return try body(&d)
+        }
+    }
+
+    /// The file size in bytes.
+    public var count: Int { p.count }
+
     /// The number of bytes not read yet.
-    public var remaining: Int { bytes.count - offset }
+    public var remaining: Int { p.count - offset }
 
     /// Whether every byte has been read.
-    public var isAtEnd: Bool { offset == bytes.count }
+    public var isAtEnd: Bool { offset == p.count }
 
     /// Throws ``DlibFormatError/trailingBytes(offset:count:)`` unless every byte has been read.
     public func expectEnd() throws {
@@ -41,23 +66,21 @@ public struct DlibDeserializer {
     public mutating func readByte(_ what: String) throws -> UInt8 {
         try require(1, what)
         defer { offset += 1 }
-        return bytes[offset]
+        return p[offset]
     }
 
     /// Reads a signed integer of up to 8 bytes.
     /// - Parameter what: the field's name, for error messages.
     /// - Throws: ``DlibFormatError`` when truncated or the control byte is invalid.
     public mutating func readSignedInt(_ what: String) throws -> Int64 {
-        try bytes.withUnsafeBufferPointer { try Self.decodeInt($0, &offset, maxBytes: 8, signed: true, what) }
+        try Self.decodeInt(p, &offset, maxBytes: 8, signed: true, what)
     }
 
     /// Reads an unsigned integer of up to 8 bytes (a set sign bit is an error, as in dlib).
     /// - Parameter what: the field's name, for error messages.
     public mutating func readUnsignedInt(_ what: String) throws -> UInt64 {
         let start = offset
-        let value = try bytes.withUnsafeBufferPointer {
-            try Self.decodeInt($0, &offset, maxBytes: 8, signed: false, what)
-        }
+        let value = try Self.decodeInt(p, &offset, maxBytes: 8, signed: false, what)
         guard value >= 0 else {
             throw DlibFormatError.valueOutOfRange(offset: start, what: what, value: value, allowed: 0...Int64.max)
         }
@@ -105,10 +128,8 @@ public struct DlibDeserializer {
     /// Reads a portable floating-point value (dlib's `float_details`) as a `Double`.
     /// - Parameter what: the field's name, for error messages.
     public mutating func readDouble(_ what: String) throws -> Double {
-        let (mantissa, exponent) = try bytes.withUnsafeBufferPointer { p in
-            (try Self.decodeInt(p, &offset, maxBytes: 8, signed: true, what),
-             try Self.decodeInt(p, &offset, maxBytes: 2, signed: true, what))
-        }
+        let mantissa = try Self.decodeInt(p, &offset, maxBytes: 8, signed: true, what)
+        let exponent = try Self.decodeInt(p, &offset, maxBytes: 2, signed: true, what)
         switch exponent {
         case ..<32000: return scalbn(Double(mantissa), Int(exponent))
         case 32000: return .infinity
@@ -121,7 +142,7 @@ public struct DlibDeserializer {
     /// (`ldexp((float)mantissa, exponent)`).
     /// - Parameter what: the field's name, for error messages.
     public mutating func readFloat(_ what: String) throws -> Float {
-        try bytes.withUnsafeBufferPointer { try Self.decodeFloat($0, &offset, what) }
+        try Self.decodeFloat(p, &offset, what)
     }
 
     /// Reads a `bool` (`'1'` or `'0'`).
@@ -145,7 +166,7 @@ public struct DlibDeserializer {
             throw DlibFormatError.sizeTooLarge(offset: offset, what: what, count: Int64(length), limit: Int64(maxLength))
         }
         defer { offset += length }
-        return String(decoding: bytes[offset..<(offset + length)], as: UTF8.self)
+        return String(decoding: UnsafeBufferPointer(rebasing: p[offset..<(offset + length)]), as: UTF8.self)
     }
 
     /// Reads a record's version string and checks it is one of `allowed`.
@@ -171,8 +192,8 @@ public struct DlibDeserializer {
         let count = try readUnsignedInt(what)
         let limit = remaining / max(elementBytes, 1)
         guard count <= UInt64(limit) else {
-            throw DlibFormatError.sizeTooLarge(offset: start, what: what,
-                                               count: Int64(truncatingIfNeeded: count), limit: Int64(limit))
+            throw overrunError(at: start, what, count: count > UInt64(Int64.max) ? Int64.max : Int64(count),
+                               bytesEach: elementBytes)
         }
         return Int(count)
     }

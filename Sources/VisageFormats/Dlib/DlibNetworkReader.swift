@@ -8,17 +8,19 @@ extension DlibNetwork {
     /// - Throws: ``DlibFormatError`` when the file cannot be read, is truncated or corrupt, or does
     ///   not match the architecture.
     public init(contentsOf url: URL, architecture: DlibArchitecture) throws {
-        try self.init(bytes: try DlibFile.readBytes(url), architecture: architecture)
+        try self.init(data: try DlibFile.read(url), architecture: architecture)
     }
 
-    /// Reads a dlib DNN from its bytes, checking it against `architecture`.
+    /// Reads a dlib DNN from the contents of its file, checking it against `architecture`.
     /// - Parameters:
-    ///   - bytes: the complete file.
+    ///   - data: the complete file.
     ///   - architecture: the expected structure.
     /// - Throws: ``DlibFormatError``.
-    public init(bytes: [UInt8], architecture: DlibArchitecture) throws {
-        var reader = DlibNetworkReader(d: DlibDeserializer(bytes: bytes), architecture: architecture)
-        self = try reader.read()
+    public init(data: Data, architecture: DlibArchitecture) throws {
+        self = try DlibDeserializer.withDeserializer(over: data) { d in
+            var reader = DlibNetworkReader(d: d, architecture: architecture)
+            return try reader.read()
+        }
     }
 }
 

@@ -40,24 +40,27 @@ public struct ShapePredictorModel: Sendable {
     /// - Parameter url: a dlib `shape_predictor` file.
     /// - Throws: ``DlibFormatError`` when the file is unreadable, truncated or inconsistent.
     public init(contentsOf url: URL) throws {
-        try self.init(bytes: try DlibFile.readBytes(url))
+        try self.init(data: try DlibFile.read(url))
     }
 
-    /// Reads a shape predictor from the bytes of its file.
-    /// - Parameter bytes: the complete file.
+    /// Reads a shape predictor from the contents of its file.
+    /// - Parameter data: the complete file.
     /// - Throws: ``DlibFormatError``.
-    public init(bytes: [UInt8]) throws {
-        var d = DlibDeserializer(bytes: bytes)
+    public init(data: Data) throws {
+        self = try DlibDeserializer.withDeserializer(over: data) { try Self(reading: &$0) }
+    }
+
+    private init(reading d: inout DlibDeserializer) throws {
         _ = try d.expectVersion("shape_predictor", [1])
         let shapeStart = d.offset
         let shape = try d.readMatrixShape("initial_shape")
-        guard shape[1] == 1, shape[0] >= 2, shape[0] % 2 == 0 else {
+        guard shape.cols == 1, shape.rows >= 2, shape.rows % 2 == 0 else {
             throw DlibFormatError.invalidValue(offset: shapeStart, what: "initial_shape",
-                                               detail: "shape \(shape) is not a 2N × 1 column")
+                                               detail: "\(shape.rows) × \(shape.cols) is not a 2N × 1 column")
         }
         var initial = [Float]()
-        try d.readFloats(count: shape[0], into: &initial, "initial_shape")
-        let n = shape[0] / 2
+        try d.readFloats(count: shape.rows, into: &initial, "initial_shape")
+        let n = shape.rows / 2
 
         let forests = try Self.readForests(&d, landmarks: n)
         let anchorStart = d.offset
