@@ -1,1 +1,0 @@
-// Visage module: see the README's module map.
