@@ -36,9 +36,19 @@ public struct ShapePredictor: Sendable {
         let n = model.landmarkCount
         var shape = model.initialShape
         var features = [Float]()
+        var offsets = [Int]()
         let left = Double(box.left), top = Double(box.top)
         let boxWidth = Double(box.right - box.left), boxHeight = Double(box.bottom - box.top)
+        let width = image.width, height = image.height, isGray = image.format == .gray
         image.pixels.withUnsafeBufferPointer { pixels in
+            // dlib's get_pixel_intensity at pixel (x, y), or 0 outside the image.
+            func intensity(x: Double, y: Double) -> Float {
+                guard x >= 0, y >= 0, x < Double(width), y < Double(height) else { return 0 }
+                let index = Int(y) * width + Int(x)
+                if isGray { return Float(pixels[index]) }
+                let sum = Int(pixels[3 * index]) + Int(pixels[3 * index + 1]) + Int(pixels[3 * index + 2])
+                return Float(sum / 3)
+            }
             for cascade in model.cascades {
                 let s = similarity(from: model.initialShape, to: shape, count: n)
                 features.removeAll(keepingCapacity: true)
@@ -56,59 +66,16 @@ public struct ShapePredictor: Sendable {
                             let qy: Float = (rx + ry) + shape[2 * k + 1]
                             let x = (Double(qx) * boxWidth + left + 0.5).rounded(.down)
                             let y = (Double(qy) * boxHeight + top + 0.5).rounded(.down)
-                            features.append(intensity(pixels, image, x: x, y: y))
+                            features.append(intensity(x: x, y: y))
                         }
                     }
                 }
-                apply(cascade, features: features, to: &shape)
+                apply(cascade, features: features, to: &shape, offsets: &offsets)
             }
         }
         return (0..<n).map { i in
             PixelPoint(x: Int((left + Double(shape[2 * i]) * boxWidth + 0.5).rounded(.down)),
                        y: Int((top + Double(shape[2 * i + 1]) * boxHeight + 0.5).rounded(.down)))
-        }
-    }
-
-    /// The intensity at pixel (x, y), or 0 outside the image.
-    @inline(__always)
-    private func intensity(_ pixels: UnsafeBufferPointer<UInt8>, _ image: Image, x: Double, y: Double) -> Float {
-        guard x >= 0, y >= 0, x < Double(image.width), y < Double(image.height) else { return 0 }
-        let index = Int(y) * image.width + Int(x)
-        switch image.format {
-        case .gray:
-            return Float(pixels[index])
-        case .rgb:
-            let sum = Int(pixels[3 * index]) + Int(pixels[3 * index + 1]) + Int(pixels[3 * index + 2])
-            return Float(sum / 3)
-        }
-    }
-
-    /// Walks every tree of `cascade` and adds the reached leaves to `shape`.
-    private func apply(_ cascade: ShapePredictorModel.Cascade, features: [Float], to shape: inout [Float]) {
-        let width = shape.count
-        features.withUnsafeBufferPointer { f in
-            cascade.splitStart.withUnsafeBufferPointer { starts in
-                cascade.splitFeatures.withUnsafeBufferPointer { pairs in
-                    cascade.thresholds.withUnsafeBufferPointer { thresholds in
-                        cascade.leaves.withUnsafeBufferPointer { leaves in
-                            shape.withUnsafeMutableBufferPointer { cur in
-                                for t in 0..<(starts.count - 1) {
-                                    let first = Int(starts[t])
-                                    let splits = Int(starts[t + 1]) - first
-                                    var node = 0
-                                    while node < splits {
-                                        let k = first + node
-                                        let diff: Float = f[Int(pairs[2 * k])] - f[Int(pairs[2 * k + 1])]
-                                        node = diff > thresholds[k] ? 2 * node + 1 : 2 * node + 2
-                                    }
-                                    let leaf = (first + t + node - splits) * width
-                                    for j in 0..<width { cur[j] += leaves[leaf + j] }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
         }
     }
 }
