@@ -58,7 +58,7 @@ let package = Package(
         ]),
 
         // Locating ../shared/data and the model cache from tests.
-        .target(name: "VisageTestSupport", path: "Sources/VisageTestSupport"),
+        .target(name: "VisageTestSupport", dependencies: ["CSpng"], path: "Sources/VisageTestSupport"),
 
         .testTarget(name: "VisageNNTests", dependencies: ["VisageNN", "VisageTestSupport"]),
         .testTarget(name: "VisageImageTests", dependencies: ["VisageImage", "VisageTestSupport"]),
