@@ -88,6 +88,33 @@ public struct Conv2D: Layer {
         return g.ho * g.wo * weight.count
     }
 
+    /// `out[s] = weight · columns[s]` for `samples` samples whose columns sit side by side
+    /// ([K, samples·P], row-major). Large planes take one sgemm per sample straight into the
+    /// output; small planes take one sgemm for the whole batch and a scatter, which keeps the
+    /// matrix product wide enough to be efficient.
+    static func gemmSamples(_ weight: UnsafePointer<Float>, co: Int, k: Int, p: Int, samples: Int,
+                            columns: UnsafePointer<Float>, out: UnsafeMutablePointer<Float>) {
+        let ldb = samples * p
+        if samples == 1 || p >= 256 {
+            for s in 0..<samples {
+                Gemm.sgemm(m: co, n: p, k: k, a: weight, lda: k, b: columns + s * p, ldb: ldb,
+                           c: out + s * co * p, ldc: p)
+            }
+            return
+        }
+        let count = co * ldb
+        var tmp = [Float](unsafeUninitializedCapacity: count) { _, c in c = count }
+        tmp.withUnsafeMutableBufferPointer { tp in
+            let tb = tp.baseAddress!
+            Gemm.sgemm(m: co, n: ldb, k: k, a: weight, lda: k, b: columns, ldb: ldb, c: tb, ldc: ldb)
+            for s in 0..<samples {
+                for o in 0..<co {
+                    (out + s * co * p + o * p).update(from: tb + o * ldb + s * p, count: p)
+                }
+            }
+        }
+    }
+
     /// Runs the convolution.
     public func forward(_ x: Tensor) -> Tensor {
         precondition(x.rank == 4 && x.c == inChannels,
@@ -98,9 +125,12 @@ public struct Conv2D: Layer {
         let co = outChannels
         let p = g.ho * g.wo
         let k = inChannels * kh * kw
-        var out = Tensor(shape: [n, co, g.ho, g.wo])
+        var out = Tensor(uninitializedShape: [n, co, g.ho, g.wo])
         guard p > 0, n > 0 else { return out }
-        let direct = kh == 1 && kw == 1 && stride == (1, 1) && g.pad == .zero
+        // A 1×1 stride-1 unpadded convolution reads the input as its own column matrix, one
+        // sample at a time; small planes in a batch still go through im2col (a plain copy then)
+        // so that one wide matrix product serves the whole batch.
+        let direct = kh == 1 && kw == 1 && stride == (1, 1) && g.pad == .zero && (n == 1 || p >= 256)
         x.storage.withUnsafeBufferPointer { xp in
             weight.storage.withUnsafeBufferPointer { wp in
                 out.storage.withUnsafeMutableBufferPointer { op in
@@ -114,33 +144,20 @@ public struct Conv2D: Layer {
                     }
                     // Chunk the batch so the column buffer stays near 16 M floats.
                     let chunk = max(1, min(n, (1 << 24) / max(k * p, 1)))
-                    var col = [Float](repeating: 0, count: k * chunk * p)
-                    var tmp = [Float](repeating: 0, count: chunk > 1 ? co * chunk * p : 0)
+                    let colCount = k * chunk * p
+                    // Every element is written by Im2Col.fill, so the buffer need not be zeroed.
+                    var col = [Float](unsafeUninitializedCapacity: colCount) { _, c in c = colCount }
                     col.withUnsafeMutableBufferPointer { cp in
-                        tmp.withUnsafeMutableBufferPointer { tp in
-                            var s0 = 0
-                            while s0 < n {
-                                let nb = min(chunk, n - s0)
-                                Im2Col.fill(cp.baseAddress!, from: xb + s0 * inChannels * h * w,
-                                            samples: nb, channels: inChannels, h: h, w: w,
-                                            kh: kh, kw: kw, sy: stride.y, sx: stride.x, pad: g.pad,
-                                            ho: g.ho, wo: g.wo)
-                                if nb == 1 {
-                                    Gemm.sgemm(m: co, n: p, k: k, a: wb, lda: k, b: cp.baseAddress!,
-                                               ldb: p, c: ob + s0 * co * p, ldc: p)
-                                } else {
-                                    let tb = tp.baseAddress!
-                                    Gemm.sgemm(m: co, n: nb * p, k: k, a: wb, lda: k,
-                                               b: cp.baseAddress!, ldb: nb * p, c: tb, ldc: nb * p)
-                                    for s in 0..<nb {
-                                        for o in 0..<co {
-                                            (ob + (s0 + s) * co * p + o * p)
-                                                .update(from: tb + o * nb * p + s * p, count: p)
-                                        }
-                                    }
-                                }
-                                s0 += nb
-                            }
+                        var s0 = 0
+                        while s0 < n {
+                            let nb = min(chunk, n - s0)
+                            Im2Col.fill(cp.baseAddress!, from: xb + s0 * inChannels * h * w,
+                                        samples: nb, channels: inChannels, h: h, w: w,
+                                        kh: kh, kw: kw, sy: stride.y, sx: stride.x, pad: g.pad,
+                                        ho: g.ho, wo: g.wo)
+                            Conv2D.gemmSamples(wb, co: co, k: k, p: p, samples: nb, columns: cp.baseAddress!,
+                                               out: ob + s0 * co * p)
+                            s0 += nb
                         }
                     }
                 }

@@ -23,6 +23,16 @@ public struct Tensor: Sendable, Equatable {
         self.storage = [Float](repeating: value, count: shape.reduce(1, *))
     }
 
+    /// Creates a tensor whose elements are not initialised, for outputs that a kernel overwrites
+    /// completely (saves a pass over memory).
+    /// - Parameter shape: the extent of each axis; every extent must be ≥ 0.
+    public init(uninitializedShape shape: [Int]) {
+        precondition(shape.allSatisfy { $0 >= 0 }, "negative extent in \(shape)")
+        let n = shape.reduce(1, *)
+        self.shape = shape
+        self.storage = [Float](unsafeUninitializedCapacity: n) { _, count in count = n }
+    }
+
     /// Creates a tensor from its elements.
     /// - Parameters:
     ///   - shape: the extent of each axis.

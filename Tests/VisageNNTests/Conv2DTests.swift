@@ -64,6 +64,16 @@ final class Conv2DTests: XCTestCase {
         }
     }
 
+    func testLargePlanesInABatchMatchNaive() {
+        // Planes of ≥ 256 outputs take one strided sgemm per sample (1×1 and 3×3).
+        for (k, pad) in [(1, 0), (3, 1)] {
+            let x = randomTensor([3, 4, 20, 18], seed: UInt64(k))
+            let w = randomTensor([5, 4, k, k], seed: UInt64(10 + k))
+            let conv = Conv2D(weight: w, padding: .explicit(Padding(pad)))
+            assertClose(conv.forward(x), naiveConv(x, w, nil, sy: 1, sx: 1, pad: Padding(pad)), tol: 1e-4)
+        }
+    }
+
     func testSamePaddingMatchesTensorFlowRule() {
         // TF "same", stride 2 on an even size puts the extra row/column after.
         let p = PaddingMode.same.resolve(h: 8, w: 8, kh: 3, kw: 3, sy: 2, sx: 2)
