@@ -35,6 +35,7 @@ final class CropFlipTests: XCTestCase {
         XCTAssertEqual(try grid.extracted(x: 10, y: 10, width: 2, height: 1), Image(width: 2, height: 1, format: .gray))
         XCTAssertEqual(try grid.extracted(x: 0, y: 0, width: 4, height: 3), grid)
         XCTAssertThrowsError(try grid.extracted(x: 0, y: 0, width: -1, height: 1))
+        XCTAssertThrowsError(try grid.extracted(x: 0, y: 0, width: Int.max / 2, height: 3))
     }
 
     func testFlips() {
