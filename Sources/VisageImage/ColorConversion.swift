@@ -13,9 +13,11 @@ extension Image {
         case .gray:
             out = [UInt8](unsafeUninitializedCapacity: n) { dst, initialized in
                 pixels.withUnsafeBufferPointer { src in
-                    for i in 0..<n {
-                        let luma = 19595 * Int(src[3 * i]) + 38470 * Int(src[3 * i + 1]) + 7471 * Int(src[3 * i + 2])
-                        dst[i] = UInt8(truncatingIfNeeded: (luma + 32768) >> 16)
+                    guard var s = src.baseAddress, var d = dst.baseAddress else { return }
+                    for _ in 0..<n {
+                        let luma = 19595 &* UInt32(s[0]) &+ 38470 &* UInt32(s[1]) &+ 7471 &* UInt32(s[2]) &+ 32768
+                        d.pointee = UInt8(truncatingIfNeeded: luma >> 16)
+                        s += 3; d += 1
                     }
                 }
                 initialized = n

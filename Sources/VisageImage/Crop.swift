@@ -26,9 +26,9 @@ extension Image {
     ///   - height: output height (≥ 0).
     ///   - fill: the value of pixels outside the image; 0 (black) by default.
     /// - Returns: the rectangle's pixels.
-    /// - Throws: ``ImageError/invalidArgument(_:)`` for a negative size.
+    /// - Throws: ``ImageError/invalidArgument(_:)`` for a negative or overflowing size.
     public func extracted(x: Int, y: Int, width w: Int, height h: Int, fill: UInt8 = 0) throws -> Image {
-        guard w >= 0, h >= 0 else { throw ImageError.invalidArgument("extract size \(w)x\(h) is negative") }
+        _ = try Image.byteCount(width: w, height: h, format: format)
         let canvas = Image(width: w, height: h, format: format, fill: fill)
         let x0 = min(max(x, 0), width), y0 = min(max(y, 0), height)
         let x1 = min(max(x.addingClamped(w), x0), width), y1 = min(max(y.addingClamped(h), y0), height)

@@ -37,7 +37,8 @@ public struct DecodeLimits: Sendable, Equatable {
             throw ImageError.corrupt("\(format) header gives an empty size \(width)x\(height)")
         }
         let (pixels, overflow) = width.multipliedReportingOverflow(by: height)
-        if overflow || pixels > maxPixels {
+        // Decoders may need 8 bytes per pixel (16-bit grey + alpha): that must not overflow either.
+        if overflow || pixels > maxPixels || pixels > Int.max / 8 {
             throw ImageError.tooLarge(width: width, height: height, limit: maxPixels)
         }
     }

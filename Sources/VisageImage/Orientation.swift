@@ -24,17 +24,25 @@ extension Image {
         let c = channels
         guard outW > 0, outH > 0 else { return Image(width: outW, height: outH, format: format) }
         let out = [UInt8](unsafeUninitializedCapacity: pixels.count) { dst, initialized in
-            pixels.withUnsafeBufferPointer { src in
-                var o = 0
-                for y in 0..<outH {
-                    var s = origin + y * stepY
-                    if c == 1 {
-                        for _ in 0..<outW { dst[o] = src[s]; o += 1; s += stepX }
-                    } else {
-                        for _ in 0..<outW {
-                            let p = s * 3
-                            dst[o] = src[p]; dst[o + 1] = src[p + 1]; dst[o + 2] = src[p + 2]
-                            o += 3; s += stepX
+            pixels.withUnsafeBufferPointer { source in
+                guard let src = source.baseAddress, let out = dst.baseAddress else { return }
+                // 32 x 32 output tiles keep the strided source reads of rotations in cache.
+                let tile = 32
+                for tileY in stride(from: 0, to: outH, by: tile) {
+                    for tileX in stride(from: 0, to: outW, by: tile) {
+                        let count = min(tileX + tile, outW) - tileX
+                        for y in tileY..<min(tileY + tile, outH) {
+                            var s = src + (origin + y * stepY + tileX * stepX) * c
+                            var o = out + (y * outW + tileX) * c
+                            let step = stepX * c
+                            if c == 1 {
+                                for _ in 0..<count { o.pointee = s.pointee; o += 1; s += step }
+                            } else {
+                                for _ in 0..<count {
+                                    o[0] = s[0]; o[1] = s[1]; o[2] = s[2]
+                                    o += 3; s += step
+                                }
+                            }
                         }
                     }
                 }

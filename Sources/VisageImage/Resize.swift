@@ -9,11 +9,13 @@ extension Image {
     ///   - height: the new height (> 0).
     ///   - filter: the resampling filter (bilinear by default).
     /// - Returns: the resized image (a copy when the size is unchanged).
-    /// - Throws: ``ImageError/invalidArgument(_:)`` for a non-positive size or an empty source.
+    /// - Throws: ``ImageError/invalidArgument(_:)`` for a non-positive or overflowing size or
+    ///   an empty source.
     public func resized(width: Int, height: Int, filter: ResizeFilter = .bilinear) throws -> Image {
         guard width > 0, height > 0 else {
             throw ImageError.invalidArgument("resize target \(width)x\(height) must be at least 1x1")
         }
+        _ = try Image.byteCount(width: width, height: height, format: format)
         guard self.width > 0, self.height > 0 else {
             throw ImageError.invalidArgument("cannot resize an empty \(self.width)x\(self.height) image")
         }

@@ -44,10 +44,10 @@ struct ResizeKernel {
     }
 
     /// Pillow's clip of a fixed-point sum to 0…255.
-    @inline(__always) static func clip(_ sum: Int) -> UInt8 {
-        if sum >= 255 << precisionBits { return 255 }
+    @inline(__always) static func clip(_ sum: Int32) -> UInt8 {
+        if sum >= 255 << Int32(precisionBits) { return 255 }
         if sum <= 0 { return 0 }
-        return UInt8(truncatingIfNeeded: sum >> precisionBits)
+        return UInt8(truncatingIfNeeded: sum >> Int32(precisionBits))
     }
 }
 
@@ -77,18 +77,36 @@ extension Image {
     private func horizontalPass(_ kernel: ResizeKernel, rows: Range<Int>, outWidth: Int) -> Image {
         let c = channels, inRow = width * c, outRow = outWidth * c
         let total = rows.count * outRow
-        let half = 1 << (ResizeKernel.precisionBits - 1)
+        let half = Int32(1 << (ResizeKernel.precisionBits - 1))
         let out = [UInt8](unsafeUninitializedCapacity: total) { dst, initialized in
             pixels.withUnsafeBufferPointer { src in
                 kernel.weights.withUnsafeBufferPointer { w in
-                    for (r, y) in rows.enumerated() {
-                        let row = y * inRow
-                        for x in 0..<outWidth {
-                            let s = row + kernel.start[x] * c, n = kernel.count[x], k = x * kernel.taps
-                            for ch in 0..<c {
-                                var sum = half
-                                for t in 0..<n { sum += Int(src[s + t * c + ch]) * Int(w[k + t]) }
-                                dst[r * outRow + x * c + ch] = ResizeKernel.clip(sum)
+                    kernel.start.withUnsafeBufferPointer { start in
+                        kernel.count.withUnsafeBufferPointer { count in
+                            for (r, y) in rows.enumerated() {
+                                let srcRow = src.baseAddress! + y * inRow
+                                var o = r * outRow
+                                for x in 0..<outWidth {
+                                    let p = srcRow + start[x] * c, n = count[x], k = w.baseAddress! + x * kernel.taps
+                                    if c == 3 {
+                                        var s0 = half, s1 = half, s2 = half
+                                        for t in 0..<n {
+                                            let wt = k[t], q = p + 3 * t
+                                            s0 &+= Int32(q[0]) &* wt
+                                            s1 &+= Int32(q[1]) &* wt
+                                            s2 &+= Int32(q[2]) &* wt
+                                        }
+                                        dst[o] = ResizeKernel.clip(s0)
+                                        dst[o + 1] = ResizeKernel.clip(s1)
+                                        dst[o + 2] = ResizeKernel.clip(s2)
+                                        o += 3
+                                    } else {
+                                        var s0 = half
+                                        for t in 0..<n { s0 &+= Int32(p[t]) &* k[t] }
+                                        dst[o] = ResizeKernel.clip(s0)
+                                        o += 1
+                                    }
+                                }
                             }
                         }
                     }
@@ -102,17 +120,21 @@ extension Image {
     private func verticalPass(_ kernel: ResizeKernel, rowOffset: Int, outHeight: Int) -> Image {
         let rowBytes = width * channels
         let total = outHeight * rowBytes
-        let half = 1 << (ResizeKernel.precisionBits - 1)
+        let half = Int32(1 << (ResizeKernel.precisionBits - 1))
+        var sums = [Int32](repeating: 0, count: rowBytes)
         let out = [UInt8](unsafeUninitializedCapacity: total) { dst, initialized in
             pixels.withUnsafeBufferPointer { src in
-                kernel.weights.withUnsafeBufferPointer { w in
+                sums.withUnsafeMutableBufferPointer { acc in
                     for y in 0..<outHeight {
-                        let first = (kernel.start[y] - rowOffset) * rowBytes, n = kernel.count[y], k = y * kernel.taps
-                        for i in 0..<rowBytes {
-                            var sum = half
-                            for t in 0..<n { sum += Int(src[first + t * rowBytes + i]) * Int(w[k + t]) }
-                            dst[y * rowBytes + i] = ResizeKernel.clip(sum)
+                        // Row-wise accumulation: every tap adds one contiguous source row.
+                        for i in 0..<rowBytes { acc[i] = half }
+                        let first = src.baseAddress! + (kernel.start[y] - rowOffset) * rowBytes
+                        for t in 0..<kernel.count[y] {
+                            let wt = kernel.weights[y * kernel.taps + t], row = first + t * rowBytes
+                            for i in 0..<rowBytes { acc[i] &+= Int32(row[i]) &* wt }
                         }
+                        let o = y * rowBytes
+                        for i in 0..<rowBytes { dst[o + i] = ResizeKernel.clip(acc[i]) }
                     }
                 }
             }

@@ -127,4 +127,25 @@ final class BadInputTests: XCTestCase {
             }
         }
     }
+
+    func testRandomByteDamageNeverCrashes() throws {
+        let image = Fixtures.patternImage(width: 24, height: 16, format: .rgb)
+        let exif = ExifOrientationTests.exifSegment(orientation: 6, bigEndian: true)
+        let files = [ExifOrientationTests.splice(exif, into: try image.jpegData()), try image.pngData(),
+                     image.pnmData(), Fixtures.bytes(Fixtures.interlacedGray4)]
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next() -> Int { state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407; return Int(state >> 33) }
+        for file in files {
+            for _ in 0..<300 {
+                var damaged = file
+                for _ in 0..<(1 + next() % 4) { damaged[next() % damaged.count] = UInt8(truncatingIfNeeded: next()) }
+                do {
+                    let decoded = try Image.decode(data: damaged)
+                    XCTAssertEqual(decoded.pixels.count, decoded.width * decoded.height * decoded.channels)
+                } catch {
+                    XCTAssertTrue(error is ImageError, "\(error)")
+                }
+            }
+        }
+    }
 }

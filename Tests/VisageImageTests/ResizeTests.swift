@@ -210,6 +210,7 @@ final class ResizeTests: XCTestCase {
         }
         XCTAssertThrowsError(try image.resized(width: 0, height: 4))
         XCTAssertThrowsError(try image.resized(width: 3, height: -1))
+        XCTAssertThrowsError(try image.resized(width: Int.max / 2, height: Int.max / 2))
         XCTAssertThrowsError(try Image(width: 0, height: 0, format: .gray).resized(width: 3, height: 3))
     }
 
