@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "VisageFormats", targets: ["VisageFormats"]),
         .library(name: "VisageModels", targets: ["VisageModels"]),
         .library(name: "VisageIndex", targets: ["VisageIndex"]),
+        .library(name: "VisageStore", targets: ["VisageStore"]),
         .library(name: "VisageEval", targets: ["VisageEval"]),
         .library(name: "VisageTraining", targets: ["VisageTraining"]),
         .executable(name: "visage", targets: ["visage"]),
@@ -22,6 +23,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // System-library shims, nothing else.
@@ -46,13 +48,17 @@ let package = Package(
         ]),
         // Exact and compact nearest-neighbour search over embeddings.
         .target(name: "VisageIndex", dependencies: ["VisageNN"]),
+        // Galleries: people, face samples and embeddings in SQLite (GRDB).
+        .target(name: "VisageStore", dependencies: [
+            "VisageIndex", .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
         // Pair protocols, ROC, calibration, plots.
         .target(name: "VisageEval", dependencies: ["VisageImage"]),
         // Datasets, triplet mining, training loop, checkpoints.
         .target(name: "VisageTraining", dependencies: ["VisageNN", "VisageModels", "VisageFormats", "VisageImage"]),
         // The command-line tool.
         .executableTarget(name: "visage", dependencies: [
-            "Visage", "VisageIndex", "VisageEval", "VisageTraining",
+            "Visage", "VisageIndex", "VisageStore", "VisageEval", "VisageTraining",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -66,6 +72,7 @@ let package = Package(
         .testTarget(name: "VisageModelsTests", dependencies: ["VisageModels", "VisageFormats", "VisageImage", "VisageNN", "VisageTestSupport"]),
         .testTarget(name: "VisageTests", dependencies: ["Visage", "VisageModels", "VisageImage", "VisageNN", "VisageFormats", "VisageTestSupport"]),
         .testTarget(name: "VisageCLITests", dependencies: ["Visage", "VisageTestSupport"]),
+        .testTarget(name: "VisageStoreTests", dependencies: ["VisageStore", "VisageTestSupport"]),
         .testTarget(name: "VisageIndexTests", dependencies: ["VisageIndex", "VisageTestSupport"]),
         .testTarget(name: "VisageEvalTests", dependencies: ["VisageEval", "VisageTestSupport"]),
         .testTarget(name: "VisageTrainingTests", dependencies: ["VisageTraining", "VisageTestSupport"]),

@@ -1,0 +1,1 @@
+// VisageStore module: see the README's module map.
