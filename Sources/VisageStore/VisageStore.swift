@@ -1,1 +1,0 @@
-// VisageStore module: see the README's module map.
