@@ -106,11 +106,16 @@ public final class Gallery: @unchecked Sendable {
         }
     }
 
-    /// Closes the database connections; further calls throw.
+    /// Moves the write-ahead log into the database file (when no other process is reading) and
+    /// closes the connections; further calls throw.
     /// - Throws: ``GalleryError`` when SQLite cannot close.
     public func close() throws {
         do {
-            if let pool = writer as? DatabasePool { try pool.close() }
+            if let pool = writer as? DatabasePool {
+                // Best effort: another process may hold a read lock, then the log stays for later.
+                try? pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+                try pool.close()
+            }
             if let queue = writer as? DatabaseQueue { try queue.close() }
         } catch {
             throw Gallery.map(error, path: path)

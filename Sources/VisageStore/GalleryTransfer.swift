@@ -37,6 +37,10 @@ public struct ImportSummary: Hashable, Sendable {
     public var merged: Int
     /// Face samples added.
     public var faces: Int
+    /// Creates a summary.
+    public init(people: Int, merged: Int, faces: Int) {
+        self.people = people; self.merged = merged; self.faces = faces
+    }
 }
 
 extension Gallery {
