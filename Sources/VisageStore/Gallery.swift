@@ -87,6 +87,25 @@ public final class Gallery: @unchecked Sendable {
         }
     }
 
+    /// The model an existing gallery is bound to, read without writing anything.
+    ///
+    /// Use it to open a gallery whose model is not known in advance (`visage gallery stats`,
+    /// `visage gallery reembed`).
+    /// - Throws: ``GalleryError`` (`notFound`, `corrupt`, `notAGallery`, `newerSchema`, ...).
+    public static func boundModel(path: String, busyTimeout: TimeInterval = 5) throws -> GalleryModel {
+        _ = try GalleryFileCheck.check(path: path, create: false, mode: .readOnly)
+        var config = Configuration()
+        config.busyMode = .timeout(busyTimeout)
+        do {
+            let inspection = try inspect(path: path, configuration: config)
+            if inspection.superseded { throw GalleryError.newerSchema(path: path) }
+            guard let model = inspection.model else { throw GalleryError.notAGallery(path: path) }
+            return model
+        } catch {
+            throw Gallery.map(error, path: path)
+        }
+    }
+
     private struct Inspection {
         var superseded: Bool
         var tables: [String]
@@ -113,7 +132,7 @@ public final class Gallery: @unchecked Sendable {
         do {
             if let pool = writer as? DatabasePool {
                 // Best effort: another process may hold a read lock, then the log stays for later.
-                try? pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+                _ = try? pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
                 try pool.close()
             }
             if let queue = writer as? DatabaseQueue { try queue.close() }

@@ -39,6 +39,10 @@ public enum GalleryError: Error, Equatable, CustomStringConvertible {
     case invalidImport(line: Int, reason: String)
     /// The gallery stayed locked by another process longer than the busy timeout.
     case busy(path: String)
+    /// Re-embedding needs the aligned crops, and these face samples have none.
+    case missingCrops(faces: [Int64])
+    /// Another process changed the gallery while a long operation was computing; nothing was written.
+    case changedConcurrently(path: String)
     /// Any other SQLite failure, with SQLite's own message.
     case database(path: String, message: String)
     /// Reading or writing an export file failed.
@@ -79,6 +83,11 @@ public enum GalleryError: Error, Equatable, CustomStringConvertible {
             return "Invalid JSON: \(reason)."
         case .invalidImport(let line, let reason):
             return "Import line \(line): \(reason). Nothing was imported."
+        case .missingCrops(let faces):
+            let list = faces.prefix(10).map(String.init).joined(separator: ", ")
+            return "\(faces.count) face sample(s) have no stored crop (ids \(list)\(faces.count > 10 ? ", ..." : "")), so they cannot be re-embedded. Remove them (or re-enrol from the photos) and retry."
+        case .changedConcurrently(let path):
+            return "The gallery at \(path) was changed by another process during the operation; nothing was written. Retry."
         case .busy(let path):
             return "The gallery at \(path) stayed locked by another process. Retry when the other process has finished."
         case .database(let path, let message):
