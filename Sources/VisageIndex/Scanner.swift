@@ -1,0 +1,182 @@
+import VisageNN
+
+/// One exhaustive pass over every row for a batch of queries, keeping each query's best
+/// candidates.
+///
+/// Two strategies:
+/// - Large batches of float32 / float16 rows: one BLAS product per tile of rows
+///   (`queries × tileᵀ`, the tile decoded from float16 first), the back end's threads inside the
+///   product, then the selection spread over the queries.
+/// - Small batches and int8: the tiles are spread over the back end's threads, each with its
+///   own candidate lists (merged at the end) and the dot-product kernels of ``DotKernels``.
+struct Scanner {
+    /// Batches of at least this many queries use the BLAS product (float32 / float16).
+    static let gemmMinimumBatch = 8
+    /// Rows per BLAS product.
+    static let gemmTileRows = 8192
+    /// Queries per BLAS pass over the rows (bounds the scratch matrix).
+    static let gemmQueryBlock = 256
+    /// Rows per kernel tile (the tile's codes and the dot products stay in cache).
+    static let kernelTileRows = 1024
+    /// Queries per kernel call.
+    static let kernelQueryBlock = 64
+    /// Float16 rows decoded at a time by the kernel strategy.
+    static let decodeSliceRows = 128
+
+    let segments: [SegmentView]
+    let removed: Tombstones
+    let precision: VectorPrecision
+    let queries: PreparedQueries
+
+    /// Each query's best `capacity` candidates (distinct labels when `distinctLabels`).
+    func run(capacity: Int, distinctLabels: Bool) -> [CandidateList] {
+        let fresh = CandidateList(capacity: capacity, distinctLabels: distinctLabels)
+        if precision != .int8 && queries.count >= Self.gemmMinimumBatch {
+            var lists = [CandidateList](repeating: fresh, count: queries.count)
+            for start in stride(from: 0, to: queries.count, by: Self.gemmQueryBlock) {
+                let n = Swift.min(Self.gemmQueryBlock, queries.count - start)
+                lists.withUnsafeMutableBufferPointer { gemmPass(queryStart: start, queryCount: n, lists: $0.baseAddress! + start) }
+            }
+            return lists
+        }
+        return tiledPass(fresh: fresh)
+    }
+
+    // MARK: - BLAS strategy
+
+    private func gemmPass(queryStart: Int, queryCount nq: Int, lists: UnsafeMutablePointer<CandidateList>) {
+        let d = queries.dimension, tile = Self.gemmTileRows
+        let dots = UnsafeMutablePointer<Float>.allocate(capacity: nq * tile)
+        defer { dots.deallocate() }
+        let decoded = precision == .float16 ? UnsafeMutablePointer<Float>.allocate(capacity: tile * d) : nil
+        defer { decoded?.deallocate() }
+        queries.vectors.withUnsafeBufferPointer { qv in
+            let q = qv.baseAddress! + queryStart * d
+            for s in segments {
+                for start in stride(from: 0, to: s.count, by: tile) {
+                    let rows = Swift.min(tile, s.count - start)
+                    var matrix = s.vectors + start * d
+                    if let decoded, let halves = s.halves {
+                        let chunk = 512
+                        Backend.parallelFor((rows + chunk - 1) / chunk) { c in
+                            let r0 = c * chunk, n = Swift.min(chunk, rows - r0)
+                            HalfConversion.decode(halves + (start + r0) * d, into: decoded + r0 * d, count: n * d)
+                        }
+                        matrix = UnsafePointer(decoded)
+                    }
+                    Gemm.sgemm(transB: true, m: nq, n: rows, k: d, a: q, lda: d, b: matrix, ldb: d,
+                               c: dots, ldc: rows)
+                    Backend.parallelFor(nq) { qi in
+                        Selection.select(dots + qi * rows, a: -2, b: 0, segment: s, start: start, count: rows,
+                                         removed: removed, into: &lists[qi])
+                    }
+                }
+            }
+        }
+    }
+
+    // MARK: - Kernel strategy
+
+    private func tiledPass(fresh: CandidateList) -> [CandidateList] {
+        var tiles: [(segment: Int, start: Int)] = []
+        for (i, s) in segments.enumerated() {
+            for start in stride(from: 0, to: s.count, by: Self.kernelTileRows) { tiles.append((i, start)) }
+        }
+        let workers = Swift.max(1, Swift.min(Backend.threads, tiles.count))
+        var perWorker = [[CandidateList]](repeating: [], count: workers)
+        perWorker.withUnsafeMutableBufferPointer { slots in
+            Backend.parallelFor(workers) { w in
+                var lists = [CandidateList](repeating: fresh, count: queries.count)
+                var scratch = TileScratch(precision: precision, dimension: queries.dimension)
+                for t in stride(from: w, to: tiles.count, by: workers) {
+                    let s = segments[tiles[t].segment]
+                    let start = tiles[t].start
+                    scanTile(s, start: start, rows: Swift.min(Self.kernelTileRows, s.count - start),
+                             scratch: &scratch, lists: &lists)
+                }
+                slots[w] = lists
+            }
+        }
+        var lists = perWorker[0]
+        for w in 1..<workers {
+            for qi in 0..<lists.count { lists[qi].merge(perWorker[w][qi]) }
+        }
+        return lists.isEmpty ? [CandidateList](repeating: fresh, count: queries.count) : lists
+    }
+
+    private func scanTile(_ s: SegmentView, start: Int, rows: Int, scratch: inout TileScratch,
+                          lists: inout [CandidateList]) {
+        let d = queries.dimension, ldo = Self.kernelTileRows
+        if precision == .int8, let codes = s.codes {
+            queries.weights.withUnsafeBufferPointer { w in
+                for q0 in stride(from: 0, to: queries.count, by: Self.kernelQueryBlock) {
+                    let nq = Swift.min(Self.kernelQueryBlock, queries.count - q0)
+                    DotKernels.int8(codes: codes + start * d, count: rows, queries: w.baseAddress! + q0 * d,
+                                    queryCount: nq, dimension: d, out: scratch.intDots, ldo: ldo)
+                    for qi in 0..<nq {
+                        Selection.select(UnsafePointer(scratch.intDots + qi * ldo), a: queries.a[q0 + qi],
+                                         b: queries.b[q0 + qi], segment: s, start: start, count: rows,
+                                         removed: removed, into: &lists[q0 + qi])
+                    }
+                }
+            }
+            return
+        }
+        queries.vectors.withUnsafeBufferPointer { qv in
+            for q0 in stride(from: 0, to: queries.count, by: Self.kernelQueryBlock) {
+                let nq = Swift.min(Self.kernelQueryBlock, queries.count - q0)
+                // Float16 rows are decoded a slice at a time, so that the slice stays in cache.
+                let slice = s.halves == nil ? rows : Self.decodeSliceRows
+                for r0 in stride(from: 0, to: rows, by: slice) {
+                    let n = Swift.min(slice, rows - r0)
+                    var matrix = s.vectors + (start + r0) * d
+                    if let decoded = scratch.decoded, let halves = s.halves {
+                        HalfConversion.decode(halves + (start + r0) * d, into: decoded, count: n * d)
+                        matrix = UnsafePointer(decoded)
+                    }
+                    DotKernels.float32(rows: matrix, count: n, queries: qv.baseAddress! + q0 * d, queryCount: nq,
+                                       dimension: d, out: scratch.floatDots + r0, ldo: ldo)
+                }
+                for qi in 0..<nq {
+                    Selection.select(UnsafePointer(scratch.floatDots + qi * ldo), a: -2, b: 0, segment: s,
+                                     start: start, count: rows, removed: removed, into: &lists[q0 + qi])
+                }
+            }
+        }
+    }
+}
+
+/// One worker's scratch buffers for the kernel strategy.
+private struct TileScratch {
+    let floatDots: UnsafeMutablePointer<Float>
+    let intDots: UnsafeMutablePointer<Int32>
+    let decoded: UnsafeMutablePointer<Float>?
+    private let owner: Owner
+
+    init(precision: VectorPrecision, dimension: Int) {
+        let n = Scanner.kernelQueryBlock * Scanner.kernelTileRows
+        owner = Owner(n: n, decoded: precision == .float16 ? Scanner.decodeSliceRows * dimension : 0)
+        floatDots = owner.floats
+        intDots = owner.ints
+        decoded = owner.decoded
+    }
+
+    /// Frees the buffers with the last copy of the scratch.
+    private final class Owner {
+        let floats: UnsafeMutablePointer<Float>
+        let ints: UnsafeMutablePointer<Int32>
+        let decoded: UnsafeMutablePointer<Float>?
+
+        init(n: Int, decoded count: Int) {
+            floats = .allocate(capacity: n)
+            ints = .allocate(capacity: n)
+            decoded = count > 0 ? .allocate(capacity: count) : nil
+        }
+
+        deinit {
+            floats.deallocate()
+            ints.deallocate()
+            decoded?.deallocate()
+        }
+    }
+}

@@ -1,1 +1,0 @@
-// VisageIndex module: see the README's module map.
