@@ -58,13 +58,13 @@ let package = Package(
         ]),
 
         // Locating ../shared/data and the model cache from tests.
-        .target(name: "VisageTestSupport", path: "Sources/VisageTestSupport"),
+        .target(name: "VisageTestSupport", dependencies: ["CSpng"], path: "Sources/VisageTestSupport"),
 
         .testTarget(name: "VisageNNTests", dependencies: ["VisageNN", "VisageTestSupport"]),
         .testTarget(name: "VisageImageTests", dependencies: ["VisageImage", "VisageTestSupport"]),
         .testTarget(name: "VisageFormatsTests", dependencies: ["VisageFormats", "VisageTestSupport"]),
-        .testTarget(name: "VisageModelsTests", dependencies: ["VisageModels", "VisageTestSupport"]),
-        .testTarget(name: "VisageTests", dependencies: ["Visage", "VisageTestSupport"]),
+        .testTarget(name: "VisageModelsTests", dependencies: ["VisageModels", "VisageFormats", "VisageImage", "VisageNN", "VisageTestSupport"]),
+        .testTarget(name: "VisageTests", dependencies: ["Visage", "VisageModels", "VisageImage", "VisageNN", "VisageFormats", "VisageTestSupport"]),
         .testTarget(name: "VisageCLITests", dependencies: ["Visage", "VisageTestSupport"]),
         .testTarget(name: "VisageIndexTests", dependencies: ["VisageIndex", "VisageTestSupport"]),
         .testTarget(name: "VisageEvalTests", dependencies: ["VisageEval", "Visage", "VisageTestSupport"]),

@@ -45,6 +45,7 @@ enum KerasH5Fixture {
     static func write(in directory: URL, name: String, layers: [Layer], underModelWeights: Bool = true,
                       modelConfig: String? = "{\"class_name\": \"Model\"}", layerNamesAsIntegers: Bool = false) throws -> URL {
         let url = directory.appendingPathComponent(name)
+        _ = H5dont_atexit()  // as the reader does: no teardown at exit
         _ = H5open()
         let file = try ok(H5Fcreate(url.path, 2 /* H5F_ACC_TRUNC */, 0, 0), "H5Fcreate")
         defer { _ = H5Fclose(file) }
@@ -73,6 +74,7 @@ enum KerasH5Fixture {
     /// Writes an HDF5 file with nothing in it.
     static func writeEmpty(in directory: URL, name: String) throws -> URL {
         let url = directory.appendingPathComponent(name)
+        _ = H5dont_atexit()  // as the reader does: no teardown at exit
         _ = H5open()
         _ = H5Fclose(try ok(H5Fcreate(url.path, 2 /* H5F_ACC_TRUNC */, 0, 0), "H5Fcreate"))
         return url

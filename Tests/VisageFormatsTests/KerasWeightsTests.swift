@@ -86,6 +86,24 @@ final class KerasWeightsTests: XCTestCase {
         }
     }
 
+    /// Three flipped metadata bytes (found by fuzzing) make a group address point far outside the
+    /// file: libhdf5 reports it, and the reader must turn that into a typed error.
+    func testCorruptMetadataGivesTypedError() throws {
+        var bytes = try Data(contentsOf: try TestData.model("facenet_keras.h5"))
+        for (offset, mask) in [(44_527_299, UInt8(6)), (6_085_023, 110), (31_448_114, 12)] { bytes[offset] ^= mask }
+        let url = try temporaryDirectory().appendingPathComponent("corrupt.h5")
+        try bytes.write(to: url)
+        XCTAssertThrowsError(try KerasWeights(contentsOf: url)) { error in
+            guard case let .hdf5Failure(file, object, operation, detail)? = error as? KerasFormatError else {
+                return XCTFail("\(error)")
+            }
+            XCTAssertEqual(file, url.path)
+            XCTAssertEqual(object, "/model_weights/Mixed_6a_Branch_1_Conv2d_0b_3x3_Activation")
+            XCTAssertEqual(operation, "H5Gopen2")
+            XCTAssertTrue(detail.contains("addr overflow"), detail)
+        }
+    }
+
     func testRandomBytesAndMissingFile() throws {
         let directory = try temporaryDirectory()
         let url = directory.appendingPathComponent("random.h5")

@@ -44,6 +44,10 @@ final class OpenFaceCSVTests: XCTestCase {
         }
         XCTAssertEqual(weights["conv1_w"]?.shape, [64, 3, 7, 7])
         XCTAssertEqual(weights["dense_w"]?.shape, [128, 736])
+        XCTAssertEqual(weights.kernelAndBias("dense")?.bias.shape, [128])
+        XCTAssertEqual(weights.batchNorm("bn1")?.variance, weights["bn1_v"])
+        XCTAssertEqual(weights.batchNorm("bn1")?.gamma, weights["bn1_w"])
+        XCTAssertNil(weights.batchNorm("conv1"))
         XCTAssertEqual(weights["conv1_w"]?.storage.prefix(2).map { $0 }, [Float(0.14905615150928), Float(0.031193917617202)])
         XCTAssertEqual(weights["inception_3c_3x3_conv2_w"]?.storage.prefix(2).map { $0 }, [-0.023542747, -0.04194296])
         // sha256 of the float32 LE bytes numpy gives: np.genfromtxt(f, delimiter=',').astype(np.float32).

@@ -2,6 +2,7 @@ import Foundation
 import Visage
 import VisageTestSupport
 import XCTest
+import VisageModels
 
 /// `ModelFile`'s table must agree with `scripts/assets.json`, which `scripts/setup.sh` uses.
 final class ModelStoreManifestTests: XCTestCase {

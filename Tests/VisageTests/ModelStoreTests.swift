@@ -2,6 +2,7 @@ import Foundation
 import Visage
 import VisageTestSupport
 import XCTest
+import VisageModels
 
 final class ModelStoreTests: XCTestCase {
     private var folder: URL!

@@ -14,6 +14,11 @@ enum HDF5Library {
     static func withLock<T>(_ body: () throws -> T) throws -> T {
         lock.lock()
         defer { lock.unlock() }
+        // Skip libhdf5's teardown at process exit (only effective before the library first
+        // initialises; later calls are no-ops). Every object opened here is closed before the lock
+        // is released, so there is nothing to flush; and after some corrupt-file errors libhdf5
+        // 1.10 leaks internal free-list blocks and would print "infinite loop closing library".
+        _ = H5dont_atexit()
         _ = H5open()
         var savedFunc: H5E_auto2_t?
         var savedData: UnsafeMutableRawPointer?

@@ -68,26 +68,13 @@ struct CSVFloatParser {
         if p[i] == 0x2D || p[i] == 0x2B { negative = p[i] == 0x2D; i += 1 }
         // All digits go into `mantissa`; with more than 19 it may wrap, and the slow path is used.
         var mantissa: UInt64 = 0
-        let integerStart = i
-        while i < n {
-            let digit = p[i] &- 0x30
-            if digit > 9 { break }
-            mantissa = mantissa &* 10 &+ UInt64(digit)
-            i += 1
-        }
-        var digitCount = i - integerStart
+        var digitCount = Self.digits(p, &i, into: &mantissa)
         var exponent = 0
         if i < n, p[i] == 0x2E {
             i += 1
-            let fractionStart = i
-            while i < n {
-                let digit = p[i] &- 0x30
-                if digit > 9 { break }
-                mantissa = mantissa &* 10 &+ UInt64(digit)
-                i += 1
-            }
-            digitCount += i - fractionStart
-            exponent = fractionStart - i
+            let fractionDigits = Self.digits(p, &i, into: &mantissa)
+            digitCount += fractionDigits
+            exponent = -fractionDigits
         }
         guard digitCount > 0 else { throw malformed(p, at: start, index: index) }
         if i < n, p[i] | 0x20 == 0x65 {  // 'e' or 'E'
@@ -118,6 +105,19 @@ struct CSVFloatParser {
             throw OpenFaceFormatError.nonFiniteValue(file: file, index: index, text: text(p, from: start, to: i))
         }
         return value
+    }
+
+    /// Appends the decimal digits at `i` to `mantissa` (wrapping), returning how many there were.
+    @inline(__always)
+    private static func digits(_ p: UnsafeBufferPointer<UInt8>, _ i: inout Int, into mantissa: inout UInt64) -> Int {
+        let start = i
+        while i < p.count {
+            let digit = p[i] &- 0x30
+            if digit > 9 { break }
+            mantissa = mantissa &* 10 &+ UInt64(digit)
+            i += 1
+        }
+        return i - start
     }
 
     /// Correctly rounded conversion of an already validated token through the C library.

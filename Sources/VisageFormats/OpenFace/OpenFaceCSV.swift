@@ -32,6 +32,21 @@ public struct OpenFaceWeights: Sendable, Equatable {
 
     /// Whether any tensor is synthetic (results are then for numerical tests only).
     public var isPartiallyRandom: Bool { !synthesized.isEmpty }
+
+    /// A conv or dense layer's kernel (`<layer>_w`, Torch order) and bias (`<layer>_b`).
+    /// - Parameter layer: e.g. `"inception_3a_1x1_conv"` or `"dense"`.
+    public func kernelAndBias(_ layer: String) -> (weight: Tensor, bias: Tensor)? {
+        guard let weight = tensors[layer + "_w"], let bias = tensors[layer + "_b"] else { return nil }
+        return (weight, bias)
+    }
+
+    /// A batch-norm layer's parameters: `_w` gamma, `_b` beta, `_m` running mean, `_v` running variance.
+    /// - Parameter layer: e.g. `"bn1"` or `"inception_3a_1x1_bn"`.
+    public func batchNorm(_ layer: String) -> (gamma: Tensor, beta: Tensor, mean: Tensor, variance: Tensor)? {
+        guard let gamma = tensors[layer + "_w"], let beta = tensors[layer + "_b"],
+              let mean = tensors[layer + "_m"], let variance = tensors[layer + "_v"] else { return nil }
+        return (gamma, beta, mean, variance)
+    }
 }
 
 /// Loader for the OpenFace nn4.small2.v1 weights exported as one CSV file per tensor.

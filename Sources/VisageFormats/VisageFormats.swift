@@ -1,1 +1,0 @@
-// VisageFormats module: see the README's module map.

@@ -1,5 +1,0 @@
-import XCTest
-
-final class VisageCLIPlaceholderTests: XCTestCase {
-    func testPlaceholder() { XCTAssertEqual(1 + 1, 2) }
-}
