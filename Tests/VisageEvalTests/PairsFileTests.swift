@@ -37,7 +37,7 @@ final class PairsFileTests: XCTestCase {
 
     func testMalformedLinesNameTheLine() {
         let cases: [(String, EvalError)] = [
-            ("1\t1\nAnn\t1\t2\nAnn\t1\tBob\n", .malformedLine(line: 3, reason: "expected 3 fields (name n1 n2) or 4 fields (name1 n1 name2 n2), found 3")),
+            ("1\t1\nAnn\t1\t2\nAnn\t1\tBob\n", .malformedLine(line: 3, reason: "`Bob` is not an image number (1…999999)")),
             ("1\t1\nAnn\tone\t2\nAnn\t1\tBob\t1\n", .malformedLine(line: 2, reason: "`one` is not an image number (1…999999)")),
             ("1\t1\nAnn\t0\t2\nAnn\t1\tBob\t1\n", .malformedLine(line: 2, reason: "`0` is not an image number (1…999999)")),
             ("1\t1\nAnn\t2\t2\nAnn\t1\tBob\t1\n", .malformedLine(line: 2, reason: "a same-person pair uses image 2 twice")),

@@ -10,17 +10,19 @@ final class ProtocolTests: XCTestCase {
 
     func testPerfectlySeparableScores() throws {
         // Ten folds; genuine distances all below 0.5, impostor distances all above 1.
-        let folds = (0..<10).map { f in
-            pairs((0..<30).map { 0.1 + 0.01 * Double(($0 + f) % 40) }, (0..<30).map { 1.0 + 0.02 * Double(($0 * 7 + f) % 30) })
+        let folds: [[ScoredPair]] = (0..<10).map { (f: Int) -> [ScoredPair] in
+            let genuine: [Double] = (0..<30).map { (j: Int) -> Double in 0.1 + 0.01 * Double((j + f) % 40) }
+            let impostor: [Double] = (0..<30).map { (j: Int) -> Double in 1.0 + 0.02 * Double((j * 7 + f) % 30) }
+            return pairs(genuine, impostor)
         }
         let cv = try CrossValidation(folds: folds)
         XCTAssertEqual(cv.accuracyMean, 1)
         XCTAssertEqual(cv.accuracyStd, 0)
-        for t in cv.thresholds { XCTAssertTrue(t > 0.49 && t < 1.0, "\(t)") }
+        for t in cv.thresholds { XCTAssertTrue(t > 0.48 && t < 1.0, "\(t)") }
         let roc = try ROCCurve(pairs: folds.flatMap { $0 })
         XCTAssertEqual(roc.auc, 1)
         XCTAssertEqual(roc.equalErrorRate.rate, 0)
-        XCTAssertEqual(roc.equalErrorRate.threshold, (0.49 + 1.0) / 2, accuracy: 1e-12)
+        XCTAssertEqual(roc.equalErrorRate.threshold, (0.48 + 1.0) / 2, accuracy: 1e-12)
         let val = try ValidationRate(folds: folds, targetFAR: 1e-3)
         XCTAssertEqual(val.valMean, 1)
         XCTAssertEqual(val.farMean, 0)
@@ -38,9 +40,11 @@ final class ProtocolTests: XCTestCase {
         XCTAssertEqual(inverted.threshold, 0.1)
         XCTAssertEqual(inverted.correct, 3)
         // Accepting everything: the threshold is just above the largest distance.
-        let all = try AccuracyThreshold(bestFor: pairs([0.1, 0.2, 0.3], [0.25]))
+        let all = try AccuracyThreshold(bestFor: pairs([0.1, 0.2, 0.3], [0.05]))
         XCTAssertEqual(all.threshold, 0.3.nextUp)
         XCTAssertEqual(all.correct, 3)
+        // Equal accuracy after 0.2 and after 0.3: the smaller threshold wins.
+        XCTAssertEqual(try AccuracyThreshold(bestFor: pairs([0.1, 0.2, 0.3], [0.25])).threshold, 0.225, accuracy: 1e-12)
         XCTAssertThrowsError(try AccuracyThreshold(bestFor: [])) { XCTAssertEqual($0 as? EvalError, .invalidScores("no pairs to choose a threshold on")) }
         XCTAssertThrowsError(try AccuracyThreshold(bestFor: pairs([.nan], [1])))
     }

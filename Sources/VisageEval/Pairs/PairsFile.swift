@@ -35,9 +35,8 @@ public struct PairsFile: Sendable, Equatable {
     /// - Throws: ``EvalError/badHeader(line:reason:)``, ``EvalError/malformedLine(line:reason:)``
     ///   or ``EvalError/layoutMismatch(reason:)``.
     public init(parsing text: String) throws {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> Substring in
-            line.last == "\r" ? line.dropLast() : line
-        }
+        // "\r\n" is one Character in Swift, so both line ends are separators.
+        var lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
         while let last = lines.last, last.allSatisfy({ $0 == " " || $0 == "\t" }) { lines.removeLast() }
         guard !lines.isEmpty else { throw EvalError.layoutMismatch(reason: "the file has no pairs") }
 

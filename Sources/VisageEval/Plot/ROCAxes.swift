@@ -9,10 +9,11 @@ struct ROCAxes {
     let tarMinimum: Double
 
     init(plot: ROCPlot) {
-        left = 78
-        right = Double(plot.width) - 20
-        top = 44
-        bottom = Double(plot.height) - 56
+        // Half-pixel edges: 1-pixel lines then cover whole pixels in the raster.
+        left = 78.5
+        right = Double(plot.width) - 19.5
+        top = 44.5
+        bottom = Double(plot.height) - 55.5
         switch plot.farAxis {
         case .linear:
             logMinimum = nil
@@ -40,14 +41,15 @@ struct ROCAxes {
         return ScenePoint(x: left + min(max(fx, 0), 1) * (right - left), y: bottom - min(max(fy, 0), 1) * (bottom - top))
     }
 
-    /// The curve's points in scene coordinates, dropping points within a quarter pixel of the
-    /// previous one.
+    /// The curve's points in scene coordinates, rounded to whole pixels, dropping repeats.
     func polyline(_ points: [ROCPoint]) -> [ScenePoint] {
         var result: [ScenePoint] = []
         for (k, p) in points.enumerated() {
             let q = point(far: p.far, tar: p.tar)
-            if let last = result.last, k < points.count - 1, abs(last.x - q.x) < 0.25, abs(last.y - q.y) < 0.25 { continue }
-            result.append(q)
+            // Whole pixels: a 2-pixel line then covers exactly two pixel rows or columns.
+            let snapped = ScenePoint(x: q.x.rounded(), y: q.y.rounded())
+            if let last = result.last, k < points.count - 1, last == snapped { continue }
+            result.append(snapped)
         }
         return result
     }
@@ -71,13 +73,13 @@ struct ROCAxes {
         let step = range >= 0.5 ? 0.1 : (range >= 0.2 ? 0.05 : 0.01)
         let ticksY = (0...Int((range / step).rounded())).map { tarMinimum + Double($0) * step }
         for tar in ticksY {
-            let y = point(far: 1, tar: tar).y
+            let y = Self.snap(point(far: 1, tar: tar).y)
             scene.elements.append(.line([ScenePoint(x: left, y: y), ScenePoint(x: right, y: y)], color: .lightGray, width: 1, dashed: false))
             scene.elements.append(.text(String(format: step < 0.1 ? "%.2f" : "%.1f", tar),
                                         at: ScenePoint(x: left - 8, y: y + 4), scale: 1, color: .black, anchor: .end, vertical: false))
         }
         for (far, label) in labelsX {
-            let x = point(far: far, tar: 1).x
+            let x = Self.snap(point(far: far, tar: 1).x)
             scene.elements.append(.line([ScenePoint(x: x, y: bottom), ScenePoint(x: x, y: bottom + 5)], color: .black, width: 1, dashed: false))
             scene.elements.append(.text(label, at: ScenePoint(x: x, y: bottom + 18), scale: 1, color: .black, anchor: .middle, vertical: false))
         }
@@ -113,10 +115,14 @@ struct ROCAxes {
         }
     }
 
-    private func grid(_ scene: inout PlotScene, vertical x: Double, minor: Bool) {
+    private func grid(_ scene: inout PlotScene, vertical position: Double, minor: Bool) {
+        let x = Self.snap(position)
         scene.elements.append(.line([ScenePoint(x: x, y: top), ScenePoint(x: x, y: bottom)],
                                     color: minor ? PlotColor(red: 242, green: 242, blue: 242) : .lightGray, width: 1, dashed: false))
     }
+
+    /// The centre of the pixel containing `v`, where a 1-pixel line is crisp.
+    private static func snap(_ v: Double) -> Double { v.rounded(.down) + 0.5 }
 
     /// `1e-4`, `1e-3`, `0.01`, `0.1`, `1`.
     private static func decade(_ e: Int) -> String {
