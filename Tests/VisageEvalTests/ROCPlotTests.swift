@@ -44,5 +44,9 @@ final class ROCPlotTests: XCTestCase {
         XCTAssertLessThan(blue, 20000)
         // The rendering is deterministic.
         XCTAssertEqual(try p.pngData(), try p.pngData())
+        // Left in the temporary folder for a look.
+        let linear = try plot(.linear)
+        try Data(p.pngData()).write(to: FileManager.default.temporaryDirectory.appendingPathComponent("visage-roc-log.png"))
+        try Data(linear.pngData()).write(to: FileManager.default.temporaryDirectory.appendingPathComponent("visage-roc-linear.png"))
     }
 }
