@@ -74,7 +74,7 @@ let package = Package(
         .testTarget(name: "VisageCLITests", dependencies: ["Visage", "VisageTestSupport"]),
         .testTarget(name: "VisageStoreTests", dependencies: ["VisageStore", "VisageTestSupport"]),
         .testTarget(name: "VisageIndexTests", dependencies: ["VisageIndex", "VisageTestSupport"]),
-        .testTarget(name: "VisageEvalTests", dependencies: ["VisageEval", "VisageTestSupport"]),
+        .testTarget(name: "VisageEvalTests", dependencies: ["VisageEval", "Visage", "VisageTestSupport"]),
         .testTarget(name: "VisageTrainingTests", dependencies: ["VisageTraining", "VisageTestSupport"]),
     ],
     swiftLanguageModes: [.v5]

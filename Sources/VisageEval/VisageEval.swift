@@ -1,1 +1,0 @@
-// VisageEval module: see the README's module map.

@@ -1,0 +1,110 @@
+import ArgumentParser
+import Foundation
+import Visage
+import VisageEval
+
+/// `visage calibrate DIR`: a threshold with a known false-accept rate and a distance →
+/// probability mapping, from a folder with one subfolder of photos per person.
+struct CalibrateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "calibrate",
+        abstract: "Choose a threshold for a target false-accept rate and fit distance → probability.",
+        discussion: """
+        DIR holds one folder per person. Every image is embedded once; all genuine (same-folder) \
+        and impostor pairs are scored, or --max-pairs of each drawn with --seed when there are more. \
+        The threshold's expected false-accept rate on unseen people is at most --target-far. \
+        The calibration is written as JSON to --output (default: calibration/<model>.json in the \
+        model cache, where later commands look for it).
+        """)
+
+    @Argument(help: "Folder with one subfolder of photos per person.")
+    var directory: String
+
+    @OptionGroup var embedding: EmbedderOptions
+
+    @Option(name: .customLong("target-far"), help: "The false-accept rate the threshold must meet.")
+    var targetFAR: Double = 1e-3
+
+    @Option(name: .customLong("max-pairs"), help: "The most genuine and the most impostor pairs to score (each).")
+    var maxPairs: Int = 500_000
+
+    @Option(name: .long, help: "Seed for pair sampling.")
+    var seed: UInt64 = 1
+
+    @Option(name: .long, help: "Where to write the calibration JSON.")
+    var output: String?
+
+    @Option(name: .customLong("roc-svg"), help: "Write the ROC curve as SVG to this file.")
+    var rocSVG: String?
+
+    @Option(name: .customLong("roc-png"), help: "Write the ROC curve as PNG to this file.")
+    var rocPNG: String?
+
+    @Flag(name: .long, help: "Print the calibration JSON instead of the summary.")
+    var json = false
+
+    func run() throws {
+        guard maxPairs > 0 else { throw ValidationError("--max-pairs must be positive") }
+        let people = try PeopleFolder(path: directory)
+        let embedder = try embedding.embedder(defaultCrop: 1)
+        let progress = embedding.quiet ? nil : ProgressBar(total: people.paths.count, title: "embedding")
+        let vectors = try EmbeddingCache(embedder: embedder).embed(people.paths, progress: progress)
+        let embeddings = people.paths.map { vectors[$0]!.vector }
+        let sampler = PairSampler(labels: people.labels)
+        let genuinePairs = sampler.genuinePairs(limit: maxPairs, seed: seed)
+        let impostorPairs = sampler.impostorPairs(limit: maxPairs, seed: seed &+ 1)
+        let distance = { (p: IndexPair) in try EmbeddingDistance.euclidean(embeddings[p.first], embeddings[p.second]) }
+        let genuine = try genuinePairs.map(distance), impostor = try impostorPairs.map(distance)
+        let calibration = try Calibration(genuine: genuine, impostor: impostor, targetFAR: targetFAR, model: embedder.label)
+        let url = try output.map { URL(fileURLWithPath: $0) } ?? Self.defaultLocation(model: embedding.model)
+        try calibration.write(to: url)
+        if json {
+            print(String(decoding: try calibration.jsonData(), as: UTF8.self))
+        } else {
+            print(Self.summary(calibration, people: people, sampled: (sampler.genuineCount, sampler.impostorCount), url: url))
+        }
+        if rocSVG != nil || rocPNG != nil {
+            let roc = try ROCCurve(genuine: genuine, impostor: impostor)
+            let marker = roc.operatingPoint(maxFalseAccepts: Int((calibration.calibrationFAR * Double(roc.impostorCount)).rounded()))
+            let plot = ROCPlot(series: [ROCPlot.Series(label: embedder.label, curve: roc, marker: marker)],
+                               title: "ROC: \(URL(fileURLWithPath: directory).lastPathComponent), \(people.names.count) people")
+            if let path = rocSVG { try writeText(plot.svg(), to: path) }
+            if let path = rocPNG { try plot.image().write(to: path, as: .png()) }
+        }
+    }
+
+    /// `calibration/<model>.json` in the model cache.
+    static func defaultLocation(model: String) throws -> URL {
+        let folder = ModelStore().directory.appendingPathComponent("calibration")
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        } catch {
+            throw CLIError("cannot create \(folder.path): \(error.localizedDescription)")
+        }
+        return folder.appendingPathComponent("\(model).json")
+    }
+
+    static func summary(_ c: Calibration, people: PeopleFolder, sampled: (Int, Int), url: URL) -> String {
+        let half = c.mapping.distance(atProbability: 0.5).map { String(format: "%.4f", $0) } ?? "n/a"
+        return [
+            "people: \(people.names.count), images: \(people.paths.count)",
+            "pairs: \(c.genuinePairs) of \(sampled.0) genuine, \(c.impostorPairs) of \(sampled.1) impostor",
+            "model: \(c.model)",
+            String(format: "threshold: %.4f for FAR ≤ %@ (expected FAR on unseen pairs %.5f; on these pairs FAR %.5f, TAR %.4f)",
+                   c.threshold, FARFormat.short(c.targetFAR), c.expectedFAR, c.calibrationFAR, c.calibrationTAR),
+            String(format: "probability: P(same | d) = 1 / (1 + exp(-(%.4f %+.4f d))), 0.5 at d = %@; at the threshold %.4f",
+                   c.mapping.intercept, c.mapping.slope, half, c.probability(distance: c.threshold)),
+            String(format: "AUC: %.4f, EER: %.4f", c.auc, c.eer),
+            "written: \(url.path)",
+        ].joined(separator: "\n")
+    }
+}
+
+/// Writes a text file, naming the path in the error.
+func writeText(_ text: String, to path: String) throws {
+    do {
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+    } catch {
+        throw CLIError("cannot write \(path): \(error.localizedDescription)")
+    }
+}
