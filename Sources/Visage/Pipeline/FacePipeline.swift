@@ -9,10 +9,8 @@ import VisageModels
 /// face_recognition's `face_locations(model="cnn")` + `face_encodings()` (and dlib 20.0.1's numbers).
 /// Faces are ordered largest box first (ties keep the detector's order).
 public struct FacePipeline: Sendable {
-    /// Finds the faces.
-    public let detector: any FaceDetector
-    /// Predicts landmarks inside each detected box.
-    public let landmarks: ShapePredictor
+    /// Detection and landmarks.
+    public let locator: FaceLocator
     /// Turns chips into embeddings.
     public let encoder: any FaceEncoder
     /// How chips are cut for the encoder.
@@ -26,8 +24,13 @@ public struct FacePipeline: Sendable {
     ///   - chipRecipe: how to cut chips; by default what the encoder's registry entry calls for.
     public init(detector: any FaceDetector, landmarks: ShapePredictor, encoder: any FaceEncoder,
                 chipRecipe: ChipRecipe? = nil) {
-        self.detector = detector
-        self.landmarks = landmarks
+        self.init(locator: FaceLocator(detector: detector, landmarks: landmarks), encoder: encoder,
+                  chipRecipe: chipRecipe)
+    }
+
+    /// Assembles a pipeline from a locator and an encoder.
+    public init(locator: FaceLocator, encoder: any FaceEncoder, chipRecipe: ChipRecipe? = nil) {
+        self.locator = locator
         self.encoder = encoder
         self.chipRecipe = chipRecipe ?? .for(encoder.descriptor.recipe)
     }
@@ -35,16 +38,7 @@ public struct FacePipeline: Sendable {
     /// Every face's box and landmarks, largest box first.
     /// - Parameter image: a gray or RGB image.
     /// - Throws: the detector's errors.
-    public func locate(in image: Image) throws -> [LocatedFace] {
-        let detections = try detector.detect(image)
-        let order = detections.indices.sorted { a, b in
-            let areaA = detections[a].pixelRect.area, areaB = detections[b].pixelRect.area
-            return areaA != areaB ? areaA > areaB : a < b
-        }
-        return order.map { i in
-            LocatedFace(detection: detections[i], landmarks: landmarks.predict(image: image, box: detections[i].pixelRect))
-        }
-    }
+    public func locate(in image: Image) throws -> [LocatedFace] { try locator.locate(in: image) }
 
     /// Every face with landmarks, chip and embedding, largest box first.
     /// - Parameter image: a gray or RGB image.

@@ -38,10 +38,10 @@ extension FacePipeline {
     /// - Throws: `ModelStoreError` for missing or corrupt files, `DlibFormatError` /
     ///   `ModelLoadError` for files that do not parse, ``DetectionError`` for a bad upsampling.
     public init(store: ModelStore, options: PipelineOptions = PipelineOptions()) throws {
-        let detector = try options.detector.makeDetector(store: store, upsample: options.upsample)
-        let predictor = try ShapePredictor(contentsOf: store.url(for: options.landmarks.file))
+        let locator = try FaceLocator(store: store, detector: options.detector, upsample: options.upsample,
+                                      landmarks: options.landmarks)
         let encoder = try EncoderLoader(store: store).encoder(options.encoder, weights: options.encoderWeights,
                                                               jitters: options.jitters)
-        self.init(detector: detector, landmarks: predictor, encoder: encoder)
+        self.init(locator: locator, encoder: encoder)
     }
 }
