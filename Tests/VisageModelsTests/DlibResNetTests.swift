@@ -78,6 +78,10 @@ final class DlibResNetTests: XCTestCase {
             for j in 0..<128 { worst = max(worst, abs(out.storage[i * 128 + j] - chip.descriptor[j])) }
         }
         XCTAssertLessThanOrEqual(worst, 1e-4, "max |Δ| = \(worst)")
+        // The compiled plan and VisageNN's layer-by-layer forward agree.
+        XCTAssertTrue(model.usesCompiledPlan)
+        let reference = model.network.forward(try input(Array(chips.prefix(4)).map(\.path), mean: model.mean))
+        for i in 0..<reference.count { XCTAssertEqual(reference.storage[i], out.storage[i], accuracy: 1e-5) }
         // A batch of one gives the same numbers as the batch (no batch-dependent behaviour).
         let single = model.forward(try input([chips[3].path], mean: model.mean))
         for j in 0..<128 { XCTAssertEqual(single.storage[j], out.storage[3 * 128 + j], accuracy: 1e-6) }

@@ -51,6 +51,16 @@ final class MMODDetectorTests: XCTestCase {
         let net = try MMODNet(contentsOf: try TestData.model("mmod_human_face_detector.dat"))
         XCTAssertEqual(net.outputStride, 8)
         XCTAssertEqual(net.outputOffset, 14)
+        XCTAssertTrue(net.usesCompiledPlan)
+        // The compiled plan and VisageNN's layer-by-layer forward agree on a pyramid tensor.
+        let sample = try Self.load("images/Colin_Powell_0001.png")
+        let pyramid = TiledPyramid(height: sample.height, width: sample.width)
+        let tensor = pyramid.tensor(for: sample, mean: net.mean)
+        let fast = net.forward(tensor), slow = net.network.forward(tensor)
+        XCTAssertEqual(fast.shape, slow.shape)
+        var gap: Float = 0
+        for i in 0..<fast.count { gap = max(gap, abs(fast.storage[i] - slow.storage[i])) }
+        XCTAssertLessThan(gap, 1e-4)
         XCTAssertEqual(net.options.overlapsNMS.iouThreshold, 0.3382761351109955)
         let refs = try references()
         XCTAssertEqual(refs.count, 8)

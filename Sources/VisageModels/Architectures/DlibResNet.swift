@@ -19,6 +19,11 @@ import VisageNN
 public struct DlibResNet: Sendable {
     /// The network: [N, 3, 150, 150] (already normalised) → [N, 128].
     public let network: Sequential
+    /// The same network compiled for fast inference.
+    private let plan: ConvNetPlan?
+    /// Whether ``forward(_:)`` runs the compiled plan (channel-major batches, banded
+    /// convolutions) rather than ``network``'s layer-by-layer `forward`.
+    public var usesCompiledPlan: Bool { plan != nil }
     /// The per-channel means (R, G, B) subtracted before dividing by 256.
     public let mean: [Float]
 
@@ -35,6 +40,7 @@ public struct DlibResNet: Sendable {
             throw ModelLoadError.wrongArchitecture("not dlib's 150×150 metric ResNet (loss \(file.loss), input \(file.input.kind))")
         }
         network = try DlibLayerGraph.chain(file.layers)
+        plan = ConvNetPlan(network)
         mean = [file.input.meanRed, file.input.meanGreen, file.input.meanBlue]
         let out = network.outputShape(for: [1, 3, Self.inputSize, Self.inputSize])
         guard out == [1, 128] else {
@@ -52,7 +58,7 @@ public struct DlibResNet: Sendable {
     /// Descriptors for a batch of normalised chips.
     /// - Parameter input: [N, 3, 150, 150], `(pixel − mean) / 256`.
     /// - Returns: [N, 128].
-    public func forward(_ input: Tensor) -> Tensor { network.forward(input) }
+    public func forward(_ input: Tensor) -> Tensor { plan?.forward(input) ?? network.forward(input) }
 
     /// Multiply-adds per chip (270,854,144).
     public var multiplyAdds: Int { network.multiplyAdds(for: [1, 3, Self.inputSize, Self.inputSize]) }

@@ -15,6 +15,11 @@ import VisageNN
 public struct MMODNet: Sendable {
     /// The network: [N, 3, H, W] → [N, 1, H', W'] (affines folded into the convolutions).
     public let network: Sequential
+    /// The same network compiled for fast inference.
+    private let plan: ConvNetPlan?
+    /// Whether ``forward(_:)`` runs the compiled plan (channel-major batches, banded
+    /// convolutions) rather than ``network``'s layer-by-layer `forward`.
+    public var usesCompiledPlan: Bool { plan != nil }
     /// The per-channel means (R, G, B) subtracted before dividing by 256.
     public let mean: [Float]
     /// Zeros between pyramid levels (10).
@@ -44,6 +49,7 @@ public struct MMODNet: Sendable {
             throw ModelLoadError.wrongArchitecture("only single-window MMOD detectors without box regression are supported")
         }
         network = try DlibLayerGraph.chain(file.layers)
+        plan = ConvNetPlan(network)
         mean = [file.input.meanRed, file.input.meanGreen, file.input.meanBlue]
         pyramidPadding = padding
         pyramidOuterPadding = outerPadding
@@ -82,5 +88,5 @@ public struct MMODNet: Sendable {
     /// The score map of a pyramid tensor.
     /// - Parameter input: [N, 3, H, W], normalised `(pixel − mean) / 256`.
     /// - Returns: [N, 1, H', W'].
-    public func forward(_ input: Tensor) -> Tensor { network.forward(input) }
+    public func forward(_ input: Tensor) -> Tensor { plan?.forward(input) ?? network.forward(input) }
 }
