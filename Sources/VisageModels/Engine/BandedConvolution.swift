@@ -82,6 +82,10 @@ struct BandedConvolution: Sendable {
         let (kh, kw, sy, sx) = (self.kh, self.kw, self.sy, self.sx)
         let bandCols = rows.count * wo
         let colBits = UInt(bitPattern: col), srcBits = UInt(bitPattern: x.data)
+        if sy == 1 && sx == 1 && ho == h && wo == w {
+            fillSameBand(col, from: x, pad: pad, rows: rows)
+            return
+        }
         Backend.parallelFor(inChannels * kh) { task in
             let c = task / kh, ky = task % kh
             let col = UnsafeMutablePointer<Float>(bitPattern: colBits)!
@@ -107,6 +111,46 @@ struct BandedConvolution: Sendable {
                         (o + oxLo).update(from: line + oxLo, count: oxHi - oxLo)
                     } else {
                         for ox in oxLo..<oxHi { o[ox] = line[ox * sx] }
+                    }
+                }
+            }
+        }
+    }
+
+    /// im2col for a stride-1 convolution whose output has the input's size: every (c, ky, kx)
+    /// row of the band is the channel's [N·H, W] block shifted by (ky − top, kx − left), so it is
+    /// one block copy followed by zeroing the rows and columns that fall in the padding.
+    private func fillSameBand(_ col: UnsafeMutablePointer<Float>, from x: PlaneBuffer, pad: Padding,
+                              rows: Range<Int>) {
+        let (h, w, n) = (x.h, x.w, x.n)
+        let (kh, kw) = (self.kh, self.kw)
+        let bandCols = rows.count * w
+        let block = n * h * w
+        let colBits = UInt(bitPattern: col), srcBits = UInt(bitPattern: x.data)
+        Backend.parallelFor(inChannels * kh) { task in
+            let c = task / kh, ky = task % kh
+            let col = UnsafeMutablePointer<Float>(bitPattern: colBits)!
+            let channel = UnsafePointer<Float>(bitPattern: srcBits)! + c * block
+            let dy = ky - pad.top
+            for kx in 0..<kw {
+                let dx = kx - pad.left
+                let row = col + ((c * kh + ky) * kw + kx) * bandCols
+                // The shifted block, clipped to the channel.
+                let start = rows.lowerBound * w + dy * w + dx
+                let lo = max(0, -start), hi = min(bandCols, block - start)
+                if lo > 0 { row.update(repeating: 0, count: min(lo, bandCols)) }
+                if hi > lo { (row + lo).update(from: channel + start + lo, count: hi - lo) }
+                if hi < bandCols { (row + max(hi, 0)).update(repeating: 0, count: bandCols - max(hi, 0)) }
+                // Rows whose input row is outside their own sample, and columns in the padding.
+                for r in rows {
+                    let oy = r % h
+                    let o = row + (r - rows.lowerBound) * w
+                    if oy + dy < 0 || oy + dy >= h {
+                        o.update(repeating: 0, count: w)
+                    } else if dx < 0 {
+                        o.update(repeating: 0, count: min(-dx, w))
+                    } else if dx > 0 {
+                        (o + max(w - dx, 0)).update(repeating: 0, count: min(dx, w))
                     }
                 }
             }
