@@ -1,0 +1,118 @@
+import VisageNN
+
+// Layout: NCHW at the boundary, CNHW inside (see PlaneBuffer).
+
+/// A VisageNN network of convolutions, poolings, residual blocks and a final dense layer,
+/// compiled for fast inference: activations in channel-major batch layout so every
+/// convolution's sgemm writes the next layer's input directly, convolutions run in bands (no
+/// image-sized im2col buffer), and buffers are not zeroed before they are overwritten.
+///
+/// It computes the same function as the network's `forward` (up to f32 summation order).
+struct ConvNetPlan: Sendable {
+    /// One step of the plan.
+    indirect enum Step: Sendable {
+        case conv(BandedConvolution)
+        case pool(Pool2D)
+        case globalAverage
+        case relu
+        case affine(ChannelAffine)
+        case residual(body: [Step], shortcut: [Step]?, relu: Bool)
+        case dense(Dense)
+    }
+
+    /// The steps, input first.
+    let steps: [Step]
+    /// The network's output shape rule.
+    let network: Sequential
+
+    /// Compiles `network`, or returns `nil` when it holds a layer the plan does not support.
+    init?(_ network: Sequential) {
+        guard let steps = Self.compile(network.layers) else { return nil }
+        self.steps = steps
+        self.network = network
+    }
+
+    private static func compile(_ layers: [any Layer]) -> [Step]? {
+        var steps: [Step] = []
+        for layer in layers {
+            switch layer {
+            case let conv as Conv2D:
+                steps.append(.conv(BandedConvolution(conv)))
+            case let pool as Pool2D where !pool.ceilMode:
+                steps.append(.pool(pool))
+            case is GlobalAveragePool:
+                steps.append(.globalAverage)
+            case is ReLU:
+                steps.append(.relu)
+            case let affine as ChannelAffine:
+                steps.append(.affine(affine))
+            case let dense as Dense:
+                // Only on a [C, N, 1, 1] input, i.e. after a global average.
+                guard case .globalAverage? = steps.last else { return nil }
+                steps.append(.dense(dense))
+            case let seq as Sequential:
+                guard let inner = compile(seq.layers) else { return nil }
+                steps += inner
+            case let block as Residual where block.scale == 1:
+                guard let body = compile([block.body]) else { return nil }
+                var shortcut: [Step]?
+                if let s = block.shortcut {
+                    guard let compiled = compile([s]) else { return nil }
+                    shortcut = compiled
+                }
+                steps.append(.residual(body: body, shortcut: shortcut, relu: block.activation == .relu))
+            default:
+                return nil
+            }
+        }
+        return steps
+    }
+
+    /// Runs the network on an NCHW batch.
+    /// - Parameter input: [N, C, H, W].
+    /// - Returns: the network's output (same shape as `network.forward`).
+    func forward(_ input: Tensor) -> Tensor {
+        let x = input.storage.withUnsafeBufferPointer {
+            PlaneBuffer.fromNCHW($0.baseAddress!, n: input.n, c: input.c, h: input.h, w: input.w)
+        }
+        let y = Self.run(steps, x, ownsInput: true)
+        var out = Tensor(shape: network.outputShape(for: input.shape))
+        out.storage.withUnsafeMutableBufferPointer { y.toNCHW($0.baseAddress!) }
+        y.free()
+        return out
+    }
+
+    /// Runs steps on `x`; frees `x` when `ownsInput` and it is not the result.
+    private static func run(_ steps: [Step], _ x: PlaneBuffer, ownsInput: Bool) -> PlaneBuffer {
+        var current = x
+        var owned = ownsInput
+        for step in steps {
+            let next: PlaneBuffer
+            switch step {
+            case .conv(let conv): next = conv.run(current)
+            case .pool(let pool): next = PlaneKernels.pool(current, pool)
+            case .globalAverage: next = PlaneKernels.globalAverage(current)
+            case .dense(let dense): next = PlaneKernels.dense(current, dense)
+            case .relu, .affine:
+                next = owned ? current : copy(current)
+                if case .affine(let a) = step { PlaneKernels.affine(next, a) } else { PlaneKernels.relu(next) }
+            case let .residual(body, shortcut, relu):
+                let b = run(body, current, ownsInput: false)
+                let s = shortcut.map { run($0, current, ownsInput: false) } ?? current
+                next = PlaneKernels.add(body: b, shortcut: s, relu: relu)
+                if next.data != b.data { b.free() }
+                if shortcut != nil { s.free() }
+            }
+            if owned && next.data != current.data { current.free() }
+            current = next
+            owned = true
+        }
+        return current
+    }
+
+    private static func copy(_ x: PlaneBuffer) -> PlaneBuffer {
+        let y = PlaneBuffer(c: x.c, n: x.n, h: x.h, w: x.w)
+        y.data.update(from: x.data, count: x.count)
+        return y
+    }
+}

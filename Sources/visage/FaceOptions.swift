@@ -1,0 +1,64 @@
+import ArgumentParser
+import Foundation
+import Visage
+import VisageImage
+import VisageModels
+
+extension DetectorKind: ExpressibleByArgument {}
+extension LandmarkModel: ExpressibleByArgument {}
+extension EncoderID: ExpressibleByArgument {}
+
+/// Options shared by `detect`, `embed` and `compare`.
+struct FaceOptions: ParsableArguments {
+    @Option(name: .long, help: "Face detector: \(DetectorKind.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var detector: DetectorKind = .mmod
+
+    @Option(name: .long, help: """
+        Times the image is doubled before detection (0…\(MMODDetector.maxUpsample)). 1, as face_recognition, \
+        finds faces from about 40 px; 0 is about 4× faster and finds faces from about 80 px.
+        """)
+    var upsample: Int = 1
+
+    @Option(name: .long, help: "Landmark model: 5 (face_recognition's default for encodings) or 68.")
+    var landmarks: LandmarkModel = .five
+
+    @Flag(name: .long, help: "Print one JSON object per line instead of text.")
+    var json = false
+
+    func validate() throws {
+        guard (0...MMODDetector.maxUpsample).contains(upsample) else {
+            throw ValidationError("--upsample must be 0…\(MMODDetector.maxUpsample)")
+        }
+    }
+
+    /// The detector and shape predictor from the model cache.
+    func locator() throws -> FaceLocator {
+        try FaceLocator(store: ModelStore(), detector: detector, upsample: upsample, landmarks: landmarks)
+    }
+}
+
+/// Options of the commands that compute embeddings (`embed`, `compare`).
+struct EncoderOptions: ParsableArguments {
+    @Option(name: .long, help: """
+        Encoder: dlib-resnet (default; 150×150 aligned chips), facenet-160 or openface-nn4 (the course's \
+        models, given the detector's box grown by 10 % on each side).
+        """)
+    var model: EncoderID = .dlibResNet
+
+    @Option(name: .long, help: "Weights for openface-nn4 (the OpenFace CSV folder) or another facenet-160 h5 file.")
+    var weights: String?
+
+    @Option(name: .long, help: "dlib-resnet: average this many jittered copies of each chip (0 or 1: none; dlib's num_jitters).")
+    var jitter: Int = 0
+
+    func validate() throws {
+        guard (0...100).contains(jitter) else { throw ValidationError("--jitter must be 0…100") }
+    }
+
+    /// The pipeline over a locator.
+    func pipeline(_ locator: FaceLocator) throws -> FacePipeline {
+        let encoder = try EncoderLoader(store: ModelStore()).encoder(model, weights: weights.map { URL(fileURLWithPath: $0) },
+                                                                     jitters: jitter)
+        return FacePipeline(locator: locator, encoder: encoder)
+    }
+}
