@@ -19,7 +19,7 @@ public struct MTCNNDetector: Sendable {
     public let options: MTCNNOptions
 
     /// The most crops R-Net or O-Net takes in one batch (bounds memory on busy images).
-    private static let batchLimit = 256
+    private static let batchLimit = 16
 
     /// Creates a detector.
     /// - Throws: ``DetectionError/invalidOption(name:value:valid:)`` for bad options.
@@ -43,13 +43,32 @@ public struct MTCNNDetector: Sendable {
     /// - Returns: the detections, highest score first; empty when the image is smaller than
     ///   `minFaceSize` or holds no face.
     public func detect(in image: Image) -> [FaceDetection] {
+        var trace = MTCNNTrace()
+        return detect(in: image, trace: &trace)
+    }
+
+    /// Finds the faces in an image and reports how many candidates each stage kept and how
+    /// long it took.
+    /// - Parameters:
+    ///   - image: the photo.
+    ///   - trace: filled with the stage counts and times.
+    /// - Returns: as ``detect(in:)``.
+    public func detect(in image: Image, trace: inout MTCNNTrace) -> [FaceDetection] {
+        trace = MTCNNTrace()
         guard image.width > 0, image.height > 0 else { return [] }
+        var clock = MTCNNTrace.Clock()
         let source = AreaResampler(image)
         var boxes = proposals(source)
+        trace.proposals = boxes.count
+        trace.stageSeconds[0] = clock.lap()
         guard !boxes.isEmpty else { return [] }
         boxes = refine(boxes, source)
+        trace.refined = boxes.count
+        trace.stageSeconds[1] = clock.lap()
         guard !boxes.isEmpty else { return [] }
-        return output(boxes, source)
+        let faces = output(boxes, source)
+        trace.stageSeconds[2] = clock.lap()
+        return faces
     }
 
     // MARK: - Stage 1

@@ -21,30 +21,45 @@ public struct MTCNNONet: Sendable {
     /// dense6_3: → [N, 10].
     public let landmarker: Dense
 
+    /// The convolutional stages as a batched fast path.
+    private let convolutions: MTCNNConvStack
+    /// dense5 and prelu5.
+    private let dense: Sequential
+
     /// Builds the net from facenet-pytorch's `onet.pt` tensors.
     /// - Throws: ``ModelLoadError`` naming a missing, misshapen or unused tensor.
     public init(weights: WeightSource) throws {
         var b = MTCNNLayerBuilder(source: weights)
-        trunk = Sequential([
-            try b.conv("conv1", in: 3, out: 32, kernel: 3), try b.prelu("prelu1", channels: 32),
-            Pool2D.max(3, stride: 2, ceilMode: true),
-            try b.conv("conv2", in: 32, out: 64, kernel: 3), try b.prelu("prelu2", channels: 64),
-            Pool2D.max(3, stride: 2, ceilMode: true),
-            try b.conv("conv3", in: 64, out: 64, kernel: 3), try b.prelu("prelu3", channels: 64),
-            Pool2D.max(2, stride: 2, ceilMode: true),
-            try b.conv("conv4", in: 64, out: 128, kernel: 2), try b.prelu("prelu4", channels: 128),
-            Flatten(),
-            try b.denseOnFeatureMap("dense5", channels: 128, height: 3, width: 3, out: 256),
-            try b.prelu("prelu5", channels: 256),
-        ])
+        let (conv1, prelu1) = (try b.conv("conv1", in: 3, out: 32, kernel: 3), try b.prelu("prelu1", channels: 32))
+        let (conv2, prelu2) = (try b.conv("conv2", in: 32, out: 64, kernel: 3), try b.prelu("prelu2", channels: 64))
+        let (conv3, prelu3) = (try b.conv("conv3", in: 64, out: 64, kernel: 3), try b.prelu("prelu3", channels: 64))
+        let (conv4, prelu4) = (try b.conv("conv4", in: 64, out: 128, kernel: 2), try b.prelu("prelu4", channels: 128))
+        dense = Sequential([try b.denseOnFeatureMap("dense5", channels: 128, height: 3, width: 3, out: 256),
+                            try b.prelu("prelu5", channels: 256)])
         classifier = Sequential([try b.dense("dense6_1", in: 256, out: 2), ChannelSoftmax()])
         regressor = try b.dense("dense6_2", in: 256, out: 4)
         landmarker = try b.dense("dense6_3", in: 256, out: 10)
         try b.finish()
+        trunk = Sequential([conv1, prelu1, Pool2D.max(3, stride: 2, ceilMode: true),
+                            conv2, prelu2, Pool2D.max(3, stride: 2, ceilMode: true),
+                            conv3, prelu3, Pool2D.max(2, stride: 2, ceilMode: true),
+                            conv4, prelu4, Flatten()] + dense.layers)
+        convolutions = MTCNNConvStack(stages: [MTCNNConvStage(conv1, prelu1, pool: (3, 2)),
+                                               MTCNNConvStage(conv2, prelu2, pool: (3, 2)),
+                                               MTCNNConvStage(conv3, prelu3, pool: (2, 2)),
+                                               MTCNNConvStage(conv4, prelu4)], inputSide: Self.inputSize)
     }
 
-    /// Runs the net on a batch of normalised 48×48 crops.
+    /// Runs the net on a batch of normalised 48×48 crops (the fast path; same result as
+    /// ``reference(_:)`` up to rounding).
     public func callAsFunction(_ x: Tensor) -> MTCNNOutput {
+        let features = dense(convolutions.features(x))
+        return MTCNNOutput(probability: classifier(features), regression: regressor(features),
+                           landmarks: landmarker(features))
+    }
+
+    /// Runs the declared layers one after the other.
+    public func reference(_ x: Tensor) -> MTCNNOutput {
         let features = trunk(x)
         return MTCNNOutput(probability: classifier(features), regression: regressor(features),
                            landmarks: landmarker(features))

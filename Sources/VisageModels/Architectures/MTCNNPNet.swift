@@ -18,24 +18,59 @@ public struct MTCNNPNet: Sendable {
     public let classifier: Sequential
     /// conv4_2: → [N, 4, H', W'].
     public let regressor: Conv2D
+    /// The same weights as matrices for the streamed forward pass.
+    private let streamer: MTCNNPNetStreamer
 
     /// Builds the net from facenet-pytorch's `pnet.pt` tensors.
     /// - Throws: ``ModelLoadError`` naming a missing, misshapen or unused tensor.
     public init(weights: WeightSource) throws {
         var b = MTCNNLayerBuilder(source: weights)
-        trunk = Sequential([
-            try b.conv("conv1", in: 3, out: 10, kernel: 3), try b.prelu("prelu1", channels: 10),
-            Pool2D.max(2, stride: 2, ceilMode: true),
-            try b.conv("conv2", in: 10, out: 16, kernel: 3), try b.prelu("prelu2", channels: 16),
-            try b.conv("conv3", in: 16, out: 32, kernel: 3), try b.prelu("prelu3", channels: 32),
-        ])
-        classifier = Sequential([try b.conv("conv4_1", in: 32, out: 2, kernel: 1), ChannelSoftmax()])
-        regressor = try b.conv("conv4_2", in: 32, out: 4, kernel: 1)
+        let (conv1, prelu1) = (try b.conv("conv1", in: 3, out: 10, kernel: 3), try b.prelu("prelu1", channels: 10))
+        let (conv2, prelu2) = (try b.conv("conv2", in: 10, out: 16, kernel: 3), try b.prelu("prelu2", channels: 16))
+        let (conv3, prelu3) = (try b.conv("conv3", in: 16, out: 32, kernel: 3), try b.prelu("prelu3", channels: 32))
+        let (conv41, conv42) = (try b.conv("conv4_1", in: 32, out: 2, kernel: 1), try b.conv("conv4_2", in: 32, out: 4, kernel: 1))
         try b.finish()
+        trunk = Sequential([conv1, prelu1, Pool2D.max(2, stride: 2, ceilMode: true), conv2, prelu2, conv3, prelu3])
+        classifier = Sequential([conv41, ChannelSoftmax()])
+        regressor = conv42
+        streamer = MTCNNPNetStreamer(
+            weight1: conv1.weight.storage, b1: conv1.bias!.storage, a1: prelu1.slope,
+            weight2: conv2.weight.storage, b2: conv2.bias!.storage, a2: prelu2.slope,
+            weight3: conv3.weight.storage, b3: conv3.bias!.storage, a3: prelu3.slope,
+            heads: conv41.weight.storage + conv42.weight.storage, headBias: conv41.bias!.storage + conv42.bias!.storage)
     }
 
-    /// Runs the net on a batch of normalised images, [N, 3, H, W] with H, W ≥ 12.
+    /// The output extent for an input of `height` × `width`: ⌈(side − 2) / 2⌉ − 4.
+    public static func outputSize(height: Int, width: Int) -> (height: Int, width: Int) {
+        ((height - 1) / 2 - 4, (width - 1) / 2 - 4)
+    }
+
+    /// Runs the net on a batch of normalised images, [N, 3, H, W] with H, W ≥ 12, streaming each
+    /// image in bands of rows (same result as ``reference(_:)`` up to rounding, much faster).
     public func callAsFunction(_ x: Tensor) -> MTCNNOutput {
+        precondition(x.rank == 4 && x.c == 3, "P-Net expects [N, 3, H, W], got \(x.shape)")
+        let (ho, wo) = Self.outputSize(height: x.h, width: x.w)
+        guard ho > 0, wo > 0 else { return reference(x) }
+        var probability = Tensor(shape: [x.n, 2, ho, wo])
+        var regression = Tensor(shape: [x.n, 4, ho, wo])
+        let plane = ho * wo
+        x.storage.withUnsafeBufferPointer { xp in
+            probability.storage.withUnsafeMutableBufferPointer { pp in
+                regression.storage.withUnsafeMutableBufferPointer { rp in
+                    for s in 0..<x.n {
+                        let face = pp.baseAddress! + (2 * s + 1) * plane
+                        streamer.run(xp.baseAddress! + s * 3 * x.h * x.w, height: x.h, width: x.w,
+                                     probability: face, offsets: rp.baseAddress! + 4 * s * plane)
+                        for i in 0..<plane { pp[2 * s * plane + i] = 1 - face[i] }
+                    }
+                }
+            }
+        }
+        return MTCNNOutput(probability: probability, regression: regression)
+    }
+
+    /// Runs the declared layers one after the other (the definition the streamed pass follows).
+    public func reference(_ x: Tensor) -> MTCNNOutput {
         let features = trunk(x)
         return MTCNNOutput(probability: classifier(features), regression: regressor(features))
     }
