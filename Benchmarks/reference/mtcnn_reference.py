@@ -9,6 +9,7 @@ torch wheel is a CUDA build; it runs on CPU without a GPU. Run from the reposito
 
     python Benchmarks/reference/mtcnn_reference.py golden > Tests/VisageTests/MTCNNGoldenData.swift
     python Benchmarks/reference/mtcnn_reference.py bench [--runs N]
+    python Benchmarks/reference/mtcnn_reference.py template   # FivePointTemplate.faceNet160
 
 Images are read as Visage reads them: decoded by Pillow, EXIF orientation applied, converted
 to RGB. The "mosaic" image is 4×4 LFW images (1000×1000 = 1 MP), built the same way in the
@@ -112,13 +113,34 @@ def bench(runs):
         print("facenet-pytorch %s: median %.1f ms, min %.1f ms over %d runs" % (label, times[len(times) // 2], times[0], runs))
 
 
+def template():
+    """Mean landmark position inside facenet-pytorch's boxes (x over width, y over height), times
+    160: every 20th LFW person, first image, the face nearest the centre."""
+    mtcnn = detector()
+    root = os.path.join(DATA, "lfw-dev/lfw-deepfunneled")
+    acc = []
+    for person in sorted(os.listdir(root))[::20][:100]:
+        name = sorted(os.listdir(os.path.join(root, person)))[0]
+        img = load("lfw-dev/lfw-deepfunneled/%s/%s" % (person, name))
+        boxes, _, points = mtcnn.detect(img, landmarks=True)
+        if boxes is None:
+            continue
+        boxes, points = np.asarray(boxes, dtype=np.float64), np.asarray(points, dtype=np.float64)
+        centre = np.stack([(boxes[:, 0] + boxes[:, 2]) / 2 - img.width / 2, (boxes[:, 1] + boxes[:, 3]) / 2 - img.height / 2], 1)
+        i = int(np.argmin((centre ** 2).sum(1)))
+        x1, y1, x2, y2 = boxes[i]
+        acc.append(np.stack([(points[i, :, 0] - x1) / (x2 - x1), (points[i, :, 1] - y1) / (y2 - y1)], 1))
+    mean = np.mean(acc, axis=0) * 160
+    print("%d faces; template (x, y): %s" % (len(acc), ", ".join("(%.4f, %.4f)" % (x, y) for x, y in mean)))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("mode", choices=["golden", "bench"])
+    parser.add_argument("mode", choices=["golden", "bench", "template"])
     parser.add_argument("--runs", type=int, default=20)
     args = parser.parse_args()
     with torch.no_grad():
-        golden() if args.mode == "golden" else bench(args.runs)
+        {"golden": golden, "template": template, "bench": lambda: bench(args.runs)}[args.mode]()
 
 
 if __name__ == "__main__":
