@@ -6,7 +6,7 @@ import PackageDescription
 let package = Package(
     name: "VisageBenchmarks",
     platforms: [.macOS(.v13)],
-    dependencies: [.package(path: "..")],
+    dependencies: [.package(name: "Visage", path: "..")],
     targets: [
         .executableTarget(name: "bench-engine", dependencies: [
             .product(name: "Visage", package: "Visage"), .product(name: "VisageNN", package: "Visage"),
