@@ -1,1 +1,145 @@
-print("not written yet")
+// bench-mtcnn: milliseconds per photo of Visage's MTCNN (release build), and facenet-pytorch's
+// MTCNN on CPU measured in the same run (Benchmarks/reference/mtcnn_reference.py bench).
+//
+//   swift run -c release bench-mtcnn [--runs N] [--python PATH | --no-reference] [--recall]
+//
+// Photos (from ../shared/data or $VISAGE_SHARED_DATA): LFW AJ_Cook_0001 (250×250, one face);
+// the same photo enlarged 4× by pixel replication (1000×1000 = 1 MP, one large face); a 4×4
+// mosaic of LFW photos (1 MP, 16 faces). `--recall` also runs every LFW development image (a
+// detection must contain the centre) and every AT&T face. Models come from the model cache.
+import Foundation
+import Visage
+import VisageImage
+import VisageNN
+
+let arguments = CommandLine.arguments
+func option(_ name: String) -> String? {
+    arguments.firstIndex(of: name).flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil }
+}
+let runs = max(1, Int(option("--runs") ?? "") ?? 20)
+let python = option("--python") ?? "/opt/mtcnn-venv/bin/python"
+let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().deletingLastPathComponent()
+let data = ProcessInfo.processInfo.environment["VISAGE_SHARED_DATA"].map { URL(fileURLWithPath: $0) }
+    ?? repository.deletingLastPathComponent().appendingPathComponent("shared/data")
+let lfw = data.appendingPathComponent("lfw-dev/lfw-deepfunneled")
+let mosaicPeople = [
+    "AJ_Cook", "Aaron_Peirsol", "Aaron_Pena", "Abba_Eban", "Abdul_Majeed_Shobokshi", "Abdulaziz_Kamilov",
+    "Abdullah_Ahmad_Badawi", "Abdullah_Gul", "Abdullah_al-Attiyah", "Abdullatif_Sener", "Abel_Aguilar",
+    "Abel_Pacheco", "Aby_Har-Even", "Adam_Herbert", "Adel_Al-Jubeir", "Adelina_Avila",
+]
+
+func firstImage(_ person: String) throws -> Image {
+    let folder = lfw.appendingPathComponent(person)
+    let name = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()[0]
+    return try Image.load(path: folder.appendingPathComponent(name).path).converted(to: .rgb)
+}
+
+func mosaic() throws -> Image {
+    let tiles = try mosaicPeople.map(firstImage)
+    let side = 250
+    var pixels = [UInt8](repeating: 0, count: 16 * side * side * 3)
+    for (t, tile) in tiles.enumerated() {
+        for y in 0..<side {
+            let dst = (((t / 4) * side + y) * 4 * side + (t % 4) * side) * 3
+            pixels.replaceSubrange(dst..<(dst + side * 3), with: tile.pixels[(y * side * 3)..<((y + 1) * side * 3)])
+        }
+    }
+    return Image(width: 4 * side, height: 4 * side, format: .rgb, pixels: pixels)
+}
+
+/// Each pixel repeated `k` × `k` times.
+func enlarged(_ image: Image, by k: Int) -> Image {
+    var pixels = [UInt8](repeating: 0, count: image.pixels.count * k * k)
+    let (w, c) = (image.width * k, image.channels)
+    for y in 0..<(image.height * k) {
+        for x in 0..<w {
+            for ch in 0..<c { pixels[(y * w + x) * c + ch] = image.pixels[((y / k) * image.width + x / k) * c + ch] }
+        }
+    }
+    return Image(width: w, height: image.height * k, format: image.format, pixels: pixels)
+}
+
+func processCPU() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF, &usage)
+    return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1000
+        + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1000
+}
+
+func report(_ label: String, _ detector: MTCNNDetector, _ image: Image) {
+    var trace = MTCNNTrace()
+    let faces = detector.detect(in: image, trace: &trace)  // warm-up
+    var times: [Double] = []
+    let cpu0 = processCPU()
+    for _ in 0..<runs {
+        let start = DispatchTime.now().uptimeNanoseconds
+        _ = detector.detect(in: image)
+        times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+    }
+    let cpu = (processCPU() - cpu0) / Double(runs)
+    times.sort()
+    print(String(format: "Visage %@: median %.1f ms, min %.1f ms over %d runs (CPU %.1f ms/photo); %d face(s), %d P-Net boxes, %d R-Net boxes",
+                 label, times[runs / 2], times[0], runs, cpu, faces.count, trace.proposals, trace.refined))
+}
+
+func recall(_ detector: MTCNNDetector) throws {
+    var total = 0, found = 0
+    for person in try FileManager.default.contentsOfDirectory(atPath: lfw.path).sorted() {
+        let folder = lfw.appendingPathComponent(person)
+        for name in try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() {
+            let image = try Image.load(path: folder.appendingPathComponent(name).path)
+            let (cx, cy) = (Double(image.width) / 2, Double(image.height) / 2)
+            total += 1
+            if detector.detect(in: image).contains(where: { $0.left <= cx && cx <= $0.right && $0.top <= cy && cy <= $0.bottom }) {
+                found += 1
+            }
+        }
+    }
+    print(String(format: "recall, LFW development set: %d of %d (%.2f%%) with a detection containing the centre",
+                 found, total, 100 * Double(found) / Double(total)))
+    var att = 0
+    for subject in 1...40 {
+        for k in 1...10 {
+            let url = data.appendingPathComponent("att-orl-faces/s\(subject)/\(k).pgm")
+            if !detector.detect(in: try Image.load(path: url.path)).isEmpty { att += 1 }
+        }
+    }
+    print(String(format: "recall, AT&T faces: %d of 400 (%.2f%%) with at least one detection", att, Double(att) / 4))
+}
+
+do {
+    print("Visage MTCNN, \(Backend.info)")
+    let detector = try MTCNNDetector(store: ModelStore())
+    let small = try firstImage("AJ_Cook")
+    report("250x250", detector, small)
+    report("1000x1000 (1 MP, one face)", detector, enlarged(small, by: 4))
+    report("1000x1000 (1 MP, 16-face mosaic)", detector, try mosaic())
+
+    // Stage 1 alone at 1 MP: the pyramid levels through P-Net.
+    let scales = MTCNNPyramid.scales(width: 1000, height: 1000, options: detector.options)
+    let levels = scales.map { scale -> Tensor in
+        let (w, h) = MTCNNPyramid.levelSize(width: 1000, height: 1000, scale: scale)
+        return Tensor(shape: [1, 3, h, w], repeating: 0.1)
+    }
+    let pnet = (0..<5).map { _ -> Double in
+        let start = DispatchTime.now().uptimeNanoseconds
+        for level in levels { _ = detector.networks.pnet(level) }
+        return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
+    }.sorted()
+    print(String(format: "  P-Net alone on the %d pyramid levels of 1 MP: %.1f ms (median of 5)", scales.count, pnet[2]))
+
+    if arguments.contains("--recall") { try recall(detector) }
+
+    if !arguments.contains("--no-reference") {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: python)
+        process.arguments = [repository.appendingPathComponent("Benchmarks/reference/mtcnn_reference.py").path,
+                             "bench", "--runs", String(runs)]
+        try process.run()
+        process.waitUntilExit()
+    }
+} catch {
+    print("bench-mtcnn: \(error)")
+    exit(1)
+}

@@ -1,0 +1,205 @@
+import Foundation
+import VisageImage
+import VisageModels
+import VisageNN
+
+/// MTCNN face detection (P-Net → R-Net → O-Net) with five landmarks, behaving as
+/// facenet-pytorch 2.6.0's `MTCNN.detect` on CPU.
+///
+/// Stage 1 runs P-Net on an image pyramid (area-resampled, smallest face `minFaceSize`), keeps
+/// cells with probability ≥ `pnetThreshold`, suppresses overlaps per scale (IoU 0.5) and across
+/// scales (IoU 0.7), regresses and squares the boxes. Stage 2 crops each box (clipped to the
+/// image) to 24×24 for R-Net, keeps scores > `rnetThreshold`, suppresses (IoU 0.7), regresses and
+/// squares. Stage 3 crops to 48×48 for O-Net, keeps scores > `onetThreshold`, places the
+/// landmarks, regresses the boxes and suppresses with intersection-over-minimum 0.7.
+public struct MTCNNDetector: Sendable {
+    /// The three networks.
+    public let networks: MTCNN
+    /// Thresholds and pyramid settings.
+    public let options: MTCNNOptions
+
+    /// The most crops R-Net or O-Net takes in one batch (bounds memory on busy images).
+    private static let batchLimit = 16
+
+    /// Creates a detector.
+    /// - Throws: ``DetectionError/invalidOption(name:value:valid:)`` for bad options.
+    public init(networks: MTCNN, options: MTCNNOptions = MTCNNOptions()) throws {
+        try options.validate()
+        self.networks = networks
+        self.options = options
+    }
+
+    /// Loads facenet-pytorch's weights from the model cache (checking their SHA-256 once).
+    /// - Throws: ``ModelStoreError`` when a file is missing or altered, `ModelLoadError` or a
+    ///   PyTorch format error when it cannot be read, ``DetectionError`` for bad options.
+    public init(store: ModelStore, options: MTCNNOptions = MTCNNOptions()) throws {
+        let networks = try MTCNN(pnet: try store.url(for: .mtcnnPNet, verify: true),
+                                 rnet: try store.url(for: .mtcnnRNet, verify: true),
+                                 onet: try store.url(for: .mtcnnONet, verify: true))
+        try self.init(networks: networks, options: options)
+    }
+
+    /// Finds the faces in an image (gray images are read as RGB with equal channels).
+    /// - Returns: the detections, highest score first; empty when the image is smaller than
+    ///   `minFaceSize` or holds no face.
+    public func detect(in image: Image) -> [FaceDetection] {
+        var trace = MTCNNTrace()
+        return detect(in: image, trace: &trace)
+    }
+
+    /// Finds the faces in an image and reports how many candidates each stage kept and how
+    /// long it took.
+    /// - Parameters:
+    ///   - image: the photo.
+    ///   - trace: filled with the stage counts and times.
+    /// - Returns: as ``detect(in:)``.
+    public func detect(in image: Image, trace: inout MTCNNTrace) -> [FaceDetection] {
+        trace = MTCNNTrace()
+        guard image.width > 0, image.height > 0 else { return [] }
+        var clock = MTCNNTrace.Clock()
+        let source = AreaResampler(image)
+        var boxes = proposals(source)
+        trace.proposals = boxes.count
+        trace.stageSeconds[0] = clock.lap()
+        guard !boxes.isEmpty else { return [] }
+        boxes = refine(boxes, source)
+        trace.refined = boxes.count
+        trace.stageSeconds[1] = clock.lap()
+        guard !boxes.isEmpty else { return [] }
+        let faces = output(boxes, source)
+        trace.stageSeconds[2] = clock.lap()
+        return faces
+    }
+
+    // MARK: - Stage 1
+
+    private func proposals(_ source: AreaResampler) -> [MTCNNCandidate] {
+        var all: [MTCNNCandidate] = []
+        for scale in MTCNNPyramid.scales(width: source.width, height: source.height, options: options) {
+            let (ws, hs) = MTCNNPyramid.levelSize(width: source.width, height: source.height, scale: scale)
+            var input = Tensor(shape: [1, 3, hs, ws])
+            input.storage.withUnsafeMutableBufferPointer {
+                source.resample(x0: 0, y0: 0, w: source.width, h: source.height, outWidth: ws, outHeight: hs,
+                                into: $0.baseAddress!)
+            }
+            let out = networks.pnet(input)
+            let level = cells(out, scale: Float(scale))
+            all += NonMaximumSuppression.keep(level, threshold: 0.5, overlap: .union).map { level[$0] }
+        }
+        var boxes = NonMaximumSuppression.keep(all, threshold: 0.7, overlap: .union).map { all[$0] }
+        for i in boxes.indices {
+            boxes[i].regressWithoutPlusOne()
+            boxes[i].square()
+        }
+        return boxes
+    }
+
+    /// Candidates for the cells of one P-Net output whose face probability reaches the threshold.
+    private func cells(_ out: MTCNNOutput, scale: Float) -> [MTCNNCandidate] {
+        let (h, w) = (out.probability.h, out.probability.w)
+        let plane = h * w
+        let threshold = options.pnetThreshold
+        var found: [MTCNNCandidate] = []
+        out.probability.storage.withUnsafeBufferPointer { p in
+            out.regression.storage.withUnsafeBufferPointer { r in
+                for y in 0..<h {
+                    for x in 0..<w {
+                        let i = y * w + x
+                        let score = p[plane + i]
+                        guard score >= threshold else { continue }
+                        let offsets = SIMD4(r[i], r[plane + i], r[2 * plane + i], r[3 * plane + i])
+                        found.append(.cell(x: x, y: y, scale: scale, score: score, offsets: offsets))
+                    }
+                }
+            }
+        }
+        return found
+    }
+
+    // MARK: - Stages 2 and 3
+
+    /// Crops the boxes' regions to `side`² network inputs; boxes with nothing inside the image
+    /// are dropped (facenet-pytorch would fail on them).
+    private func crops(_ boxes: [MTCNNCandidate], side: Int, _ source: AreaResampler)
+        -> (boxes: [MTCNNCandidate], batches: [Tensor]) {
+        var kept: [MTCNNCandidate] = []
+        var regions: [(x0: Int, y0: Int, w: Int, h: Int)] = []
+        for box in boxes {
+            guard let region = box.cropRegion(width: source.width, height: source.height) else { continue }
+            kept.append(box)
+            regions.append(region)
+        }
+        var batches: [Tensor] = []
+        var start = 0
+        while start < regions.count {
+            let count = min(Self.batchLimit, regions.count - start)
+            var input = Tensor(shape: [count, 3, side, side])
+            let per = 3 * side * side
+            input.storage.withUnsafeMutableBufferPointer { buf in
+                let base = UInt(bitPattern: buf.baseAddress!)
+                Backend.parallelFor(count) { k in
+                    let r = regions[start + k]
+                    source.resample(x0: r.x0, y0: r.y0, w: r.w, h: r.h, outWidth: side, outHeight: side,
+                                    into: UnsafeMutablePointer<Float>(bitPattern: base)! + k * per)
+                }
+            }
+            batches.append(input)
+            start += count
+        }
+        return (kept, batches)
+    }
+
+    private func refine(_ boxes: [MTCNNCandidate], _ source: AreaResampler) -> [MTCNNCandidate] {
+        let (inputs, batches) = crops(boxes, side: MTCNNRNet.inputSize, source)
+        var passed: [MTCNNCandidate] = []
+        var index = 0
+        for batch in batches {
+            let out = networks.rnet(batch)
+            for k in 0..<batch.n {
+                defer { index += 1 }
+                let score = out.probability.storage[2 * k + 1]
+                guard score > options.rnetThreshold else { continue }
+                var box = inputs[index]
+                box.score = score
+                box.offsets = SIMD4(out.regression.storage[(4 * k)..<(4 * k + 4)])
+                passed.append(box)
+            }
+        }
+        var kept = NonMaximumSuppression.keep(passed, threshold: 0.7, overlap: .union).map { passed[$0] }
+        for i in kept.indices {
+            kept[i].regress()
+            kept[i].square()
+        }
+        return kept
+    }
+
+    private func output(_ boxes: [MTCNNCandidate], _ source: AreaResampler) -> [FaceDetection] {
+        let (inputs, batches) = crops(boxes, side: MTCNNONet.inputSize, source)
+        var passed: [MTCNNCandidate] = []
+        var points: [[SIMD2<Double>]] = []
+        var index = 0
+        for batch in batches {
+            let out = networks.onet(batch)
+            let marks = out.landmarks!.storage
+            for k in 0..<batch.n {
+                defer { index += 1 }
+                let score = out.probability.storage[2 * k + 1]
+                guard score > options.onetThreshold else { continue }
+                var box = inputs[index]
+                box.score = score
+                box.offsets = SIMD4(out.regression.storage[(4 * k)..<(4 * k + 4)])
+                let w = box.x2 - box.x1 + 1, h = box.y2 - box.y1 + 1
+                points.append((0..<5).map { j in
+                    SIMD2(Double(w * marks[10 * k + j] + box.x1 - 1), Double(h * marks[10 * k + 5 + j] + box.y1 - 1))
+                })
+                box.regress()
+                passed.append(box)
+            }
+        }
+        return NonMaximumSuppression.keep(passed, threshold: 0.7, overlap: .minimum).map { i in
+            let b = passed[i]
+            return FaceDetection(left: Double(b.x1), top: Double(b.y1), right: Double(b.x2), bottom: Double(b.y2),
+                                 score: b.score, landmarks: points[i])
+        }
+    }
+}

@@ -1,0 +1,77 @@
+import VisageNN
+
+// P-Net, fully convolutional, NCHW; shapes for a 12×12 window (the net slides with stride 2):
+//   conv1 3×3 3→10, prelu1            → 10×10×10
+//   max-pool 2/2 (ceil)               → 10×5×5
+//   conv2 3×3 10→16, prelu2           → 16×3×3
+//   conv3 3×3 16→32, prelu3           → 32×1×1
+//   conv4_1 1×1 32→2, softmax         → face probability
+//   conv4_2 1×1 32→4                  → box offsets
+// Input: RGB scaled as (v − 127.5) / 128.
+
+/// MTCNN's proposal network: scores every 12×12 window of an image (stride 2) and regresses
+/// its box.
+public struct MTCNNPNet: Sendable {
+    /// conv1 … prelu3: [N, 3, H, W] → [N, 32, H', W'] with H' = ⌈(H − 2) / 2⌉ − 4.
+    public let trunk: Sequential
+    /// conv4_1 and the softmax: → [N, 2, H', W'].
+    public let classifier: Sequential
+    /// conv4_2: → [N, 4, H', W'].
+    public let regressor: Conv2D
+    /// The same weights as matrices for the streamed forward pass.
+    private let streamer: MTCNNPNetStreamer
+
+    /// Builds the net from facenet-pytorch's `pnet.pt` tensors.
+    /// - Throws: ``ModelLoadError`` naming a missing, misshapen or unused tensor.
+    public init(weights: WeightSource) throws {
+        var b = MTCNNLayerBuilder(source: weights)
+        let (conv1, prelu1) = (try b.conv("conv1", in: 3, out: 10, kernel: 3), try b.prelu("prelu1", channels: 10))
+        let (conv2, prelu2) = (try b.conv("conv2", in: 10, out: 16, kernel: 3), try b.prelu("prelu2", channels: 16))
+        let (conv3, prelu3) = (try b.conv("conv3", in: 16, out: 32, kernel: 3), try b.prelu("prelu3", channels: 32))
+        let (conv41, conv42) = (try b.conv("conv4_1", in: 32, out: 2, kernel: 1), try b.conv("conv4_2", in: 32, out: 4, kernel: 1))
+        try b.finish()
+        trunk = Sequential([conv1, prelu1, Pool2D.max(2, stride: 2, ceilMode: true), conv2, prelu2, conv3, prelu3])
+        classifier = Sequential([conv41, ChannelSoftmax()])
+        regressor = conv42
+        streamer = MTCNNPNetStreamer(
+            weight1: conv1.weight.storage, b1: conv1.bias!.storage, a1: prelu1.slope,
+            weight2: conv2.weight.storage, b2: conv2.bias!.storage, a2: prelu2.slope,
+            weight3: conv3.weight.storage, b3: conv3.bias!.storage, a3: prelu3.slope,
+            heads: conv41.weight.storage + conv42.weight.storage, headBias: conv41.bias!.storage + conv42.bias!.storage)
+    }
+
+    /// The output extent for an input of `height` × `width`: ⌈(side − 2) / 2⌉ − 4.
+    public static func outputSize(height: Int, width: Int) -> (height: Int, width: Int) {
+        ((height - 1) / 2 - 4, (width - 1) / 2 - 4)
+    }
+
+    /// Runs the net on a batch of normalised images, [N, 3, H, W] with H, W ≥ 12, streaming each
+    /// image in bands of rows (same result as ``reference(_:)`` up to rounding, much faster).
+    public func callAsFunction(_ x: Tensor) -> MTCNNOutput {
+        precondition(x.rank == 4 && x.c == 3, "P-Net expects [N, 3, H, W], got \(x.shape)")
+        let (ho, wo) = Self.outputSize(height: x.h, width: x.w)
+        guard ho > 0, wo > 0 else { return reference(x) }
+        var probability = Tensor(shape: [x.n, 2, ho, wo])
+        var regression = Tensor(shape: [x.n, 4, ho, wo])
+        let plane = ho * wo
+        x.storage.withUnsafeBufferPointer { xp in
+            probability.storage.withUnsafeMutableBufferPointer { pp in
+                regression.storage.withUnsafeMutableBufferPointer { rp in
+                    for s in 0..<x.n {
+                        let face = pp.baseAddress! + (2 * s + 1) * plane
+                        streamer.run(xp.baseAddress! + s * 3 * x.h * x.w, height: x.h, width: x.w,
+                                     probability: face, offsets: rp.baseAddress! + 4 * s * plane)
+                        for i in 0..<plane { pp[2 * s * plane + i] = 1 - face[i] }
+                    }
+                }
+            }
+        }
+        return MTCNNOutput(probability: probability, regression: regression)
+    }
+
+    /// Runs the declared layers one after the other (the definition the streamed pass follows).
+    public func reference(_ x: Tensor) -> MTCNNOutput {
+        let features = trunk(x)
+        return MTCNNOutput(probability: classifier(features), regression: regressor(features))
+    }
+}

@@ -1,0 +1,115 @@
+import Foundation
+import VisageFormats
+import VisageModels
+import VisageNN
+import VisageTestSupport
+import XCTest
+
+/// Building MTCNN's networks from facenet-pytorch's checkpoints: strict loading, and the fast
+/// forward passes against the declared layers.
+final class MTCNNModelTests: XCTestCase {
+    private func tensors(_ net: String) throws -> [String: Tensor] {
+        let checkpoint = try PyTorchCheckpoint(contentsOf: try TestData.model("mtcnn_\(net).pt"))
+        return Dictionary(uniqueKeysWithValues: checkpoint.entries.map { ($0.name, $0.tensor) })
+    }
+
+    private func networks() throws -> MTCNN {
+        try MTCNN(pnet: try TestData.model("mtcnn_pnet.pt"), rnet: try TestData.model("mtcnn_rnet.pt"),
+                  onet: try TestData.model("mtcnn_onet.pt"))
+    }
+
+    /// Deterministic values in [−1, 1).
+    private func noise(_ shape: [Int], seed: UInt64) -> Tensor {
+        var state = seed
+        var t = Tensor(shape: shape)
+        for i in 0..<t.count {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            t.storage[i] = Float(state >> 40) / Float(1 << 23) - 1
+        }
+        return t
+    }
+
+    private func assertClose(_ a: Tensor, _ b: Tensor, _ label: String) {
+        XCTAssertEqual(a.shape, b.shape, label)
+        let worst = zip(a.storage, b.storage).map { abs($0 - $1) }.max() ?? 0
+        XCTAssertLessThan(worst, 1e-5, label)
+    }
+
+    func testParameterCountsAndShapes() throws {
+        let mtcnn = try networks()
+        let pnet = mtcnn.pnet.trunk.parameterCount + mtcnn.pnet.classifier.parameterCount + mtcnn.pnet.regressor.parameterCount
+        XCTAssertEqual(pnet, 6_632)
+        XCTAssertEqual(mtcnn.pnet.trunk.outputShape(for: [1, 3, 12, 12]), [1, 32, 1, 1])
+        XCTAssertEqual(mtcnn.rnet.trunk.outputShape(for: [1, 3, 24, 24]), [1, 128])
+        XCTAssertEqual(mtcnn.onet.trunk.outputShape(for: [1, 3, 48, 48]), [1, 256])
+    }
+
+    func testMissingTensorIsModelLoadError() throws {
+        var table = try tensors("rnet")
+        table["dense4.bias"] = nil
+        XCTAssertThrowsError(try MTCNNRNet(weights: WeightSource(table))) { error in
+            XCTAssertEqual(error as? ModelLoadError, .missingTensor(key: "dense4.bias"))
+        }
+    }
+
+    func testWrongShapeIsModelLoadError() throws {
+        var table = try tensors("onet")
+        table["conv2.weight"] = Tensor(shape: [64, 32, 2, 2])
+        XCTAssertThrowsError(try MTCNNONet(weights: WeightSource(table))) { error in
+            XCTAssertEqual(error as? ModelLoadError,
+                           .shapeMismatch(key: "conv2.weight", expected: [64, 32, 3, 3], found: [64, 32, 2, 2]))
+        }
+    }
+
+    func testExtraTensorIsModelLoadError() throws {
+        var table = try tensors("pnet")
+        table["conv5.weight"] = Tensor(shape: [1])
+        XCTAssertThrowsError(try MTCNNPNet(weights: WeightSource(table))) { error in
+            XCTAssertEqual(error as? ModelLoadError, .unusedTensors(keys: ["conv5.weight"]))
+        }
+    }
+
+    func testSwappedCheckpointIsModelLoadError() throws {
+        // R-Net's weights given as P-Net's: conv1 has 28 filters, not 10.
+        XCTAssertThrowsError(try MTCNN(pnet: try TestData.model("mtcnn_rnet.pt"), rnet: try TestData.model("mtcnn_rnet.pt"),
+                                       onet: try TestData.model("mtcnn_onet.pt"))) { error in
+            XCTAssertEqual(error as? ModelLoadError,
+                           .shapeMismatch(key: "conv1.weight", expected: [10, 3, 3, 3], found: [28, 3, 3, 3]))
+        }
+    }
+
+    func testTruncatedCheckpointIsFormatError() throws {
+        let bytes = try Data(contentsOf: try TestData.model("mtcnn_onet.pt"))
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("truncated-onet-\(UUID().uuidString).pt")
+        try bytes.prefix(bytes.count / 3).write(to: url)
+        defer { try? FileManager.default.removeItem(at: url) }
+        XCTAssertThrowsError(try MTCNN(pnet: try TestData.model("mtcnn_pnet.pt"), rnet: try TestData.model("mtcnn_rnet.pt"),
+                                       onet: url)) { error in
+            XCTAssertTrue(error is PyTorchFormatError, "\(error)")
+        }
+    }
+
+    func testStreamedPNetMatchesLayers() throws {
+        let pnet = try networks().pnet
+        // Odd and even sides, the 12-pixel minimum, and a height spanning several bands.
+        for (k, shape) in [[1, 3, 12, 12], [1, 3, 13, 17], [2, 3, 31, 24], [1, 3, 301, 200]].enumerated() {
+            let x = noise(shape, seed: UInt64(k + 1))
+            let (fast, slow) = (pnet(x), pnet.reference(x))
+            assertClose(fast.probability, slow.probability, "probability \(shape)")
+            assertClose(fast.regression, slow.regression, "regression \(shape)")
+        }
+    }
+
+    func testBatchedRNetAndONetMatchLayers() throws {
+        let mtcnn = try networks()
+        let r = noise([37, 3, 24, 24], seed: 7)
+        let (rf, rs) = (mtcnn.rnet(r), mtcnn.rnet.reference(r))
+        assertClose(rf.probability, rs.probability, "R-Net probability")
+        assertClose(rf.regression, rs.regression, "R-Net regression")
+        let o = noise([9, 3, 48, 48], seed: 8)
+        let (of, os) = (mtcnn.onet(o), mtcnn.onet.reference(o))
+        assertClose(of.probability, os.probability, "O-Net probability")
+        assertClose(of.regression, os.regression, "O-Net regression")
+        assertClose(of.landmarks!, os.landmarks!, "O-Net landmarks")
+    }
+}
