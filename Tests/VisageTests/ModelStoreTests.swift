@@ -1,5 +1,6 @@
 import Foundation
 import Visage
+import VisageModels
 import VisageTestSupport
 import XCTest
 
