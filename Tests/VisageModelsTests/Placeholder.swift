@@ -1,5 +1,0 @@
-import XCTest
-
-final class VisageModelsPlaceholderTests: XCTestCase {
-    func testPlaceholder() { XCTAssertEqual(1 + 1, 2) }
-}
