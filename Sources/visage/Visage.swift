@@ -12,7 +12,7 @@ struct VisageCommand: ParsableCommand {
         Exit codes: 0 = success / match / door open, 1 = no match / rejected / not in the database, \
         2 = error (bad input, missing model, unreadable image).
         """,
-        subcommands: [VerifyCommand.self, WhoIsItCommand.self, InfoCommand.self])
+        subcommands: [VerifyCommand.self, WhoIsItCommand.self, InfoCommand.self, TrainCommand.self])
 
     /// Runs the tool, mapping every failure to exit code 2 with a message on standard error
     /// (1 is reserved for "no match").
