@@ -100,10 +100,12 @@ extension ReLU {
             guard let y = output else { missingForward("ReLU") }
             output = nil
             precondition(dy.shape == y.shape, "ReLU gradient \(dy.shape) for \(y.shape)")
-            var dx = dy
-            dx.storage.withUnsafeMutableBufferPointer { d in
-                y.storage.withUnsafeBufferPointer { yp in
-                    for i in 0..<d.count where yp[i] <= 0 { d[i] = 0 }
+            var dx = Tensor(shape: dy.shape)
+            dx.storage.withUnsafeMutableBufferPointer { out in
+                dy.storage.withUnsafeBufferPointer { d in
+                    y.storage.withUnsafeBufferPointer { yp in
+                        for i in 0..<out.count { out[i] = yp[i] > 0 ? d[i] : 0 }
+                    }
                 }
             }
             return dx

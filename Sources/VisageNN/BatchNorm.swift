@@ -20,7 +20,7 @@ public final class BatchNorm: TrainableLayer {
     public let epsilon: Float
     /// The weight of the current batch in the running statistics (PyTorch's convention).
     public let momentum: Float
-    private var cache: (normalized: Tensor, inverseStd: [Float])?
+    private var cache: (input: Tensor, mean: [Float], inverseStd: [Float])?
 
     /// Creates a batch norm.
     /// - Parameters:
@@ -56,78 +56,83 @@ public final class BatchNorm: TrainableLayer {
             cache = nil
             return inferenceLayer().forward(x)
         }
-        let n = x.shape[0], plane = x.count / max(n * c, 1), m = n * plane
-        var xhat = x
-        var inverseStd = [Float](repeating: 0, count: c)
+        let n = x.shape[0], plane = x.count / max(n * c, 1), m = max(n * plane, 1)
+        var y = Tensor(shape: x.shape)
         var mean = [Float](repeating: 0, count: c), variance = mean
-        xhat.storage.withUnsafeMutableBufferPointer { buf in
-            let bits = UInt(bitPattern: buf.baseAddress!)
-            mean.withUnsafeMutableBufferPointer { mp in
-            variance.withUnsafeMutableBufferPointer { vp in
-            inverseStd.withUnsafeMutableBufferPointer { ip in
-                let (mb, vb, ib) = (UInt(bitPattern: mp.baseAddress!), UInt(bitPattern: vp.baseAddress!),
-                                    UInt(bitPattern: ip.baseAddress!))
-                Backend.parallelFor(c) { ch in
-                    let p = UnsafeMutablePointer<Float>(bitPattern: bits)!
-                    var sum = 0.0
-                    for s in 0..<n { let q = p + (s * c + ch) * plane; for j in 0..<plane { sum += Double(q[j]) } }
-                    let mu = Float(sum / Double(max(m, 1)))
-                    var sq = 0.0
-                    for s in 0..<n {
-                        let q = p + (s * c + ch) * plane
-                        for j in 0..<plane { let d = q[j] - mu; sq += Double(d * d) }
-                    }
-                    let v = Float(sq / Double(max(m, 1)))
-                    let inv = 1 / (v + epsilon).squareRoot()
-                    for s in 0..<n { let q = p + (s * c + ch) * plane; for j in 0..<plane { q[j] = (q[j] - mu) * inv } }
-                    UnsafeMutablePointer<Float>(bitPattern: mb)![ch] = mu
-                    UnsafeMutablePointer<Float>(bitPattern: vb)![ch] = v
-                    UnsafeMutablePointer<Float>(bitPattern: ib)![ch] = inv
+        let (g, b) = (gamma.value.storage, beta.value.storage)
+        x.storage.withUnsafeBufferPointer { xp in
+        y.storage.withUnsafeMutableBufferPointer { yp in
+        mean.withUnsafeMutableBufferPointer { mp in
+        variance.withUnsafeMutableBufferPointer { vp in
+            let (xb, yb) = (UInt(bitPattern: xp.baseAddress!), UInt(bitPattern: yp.baseAddress!))
+            let (mb, vb) = (UInt(bitPattern: mp.baseAddress!), UInt(bitPattern: vp.baseAddress!))
+            let epsilon = self.epsilon
+            Backend.parallelFor(c) { ch in
+                let src = UnsafePointer<Float>(bitPattern: xb)!, dst = UnsafeMutablePointer<Float>(bitPattern: yb)!
+                var sum: Float = 0
+                for s in 0..<n { sum += Reduce.sum(src + (s * c + ch) * plane, plane) }
+                let mu = sum / Float(m)
+                var sq: Float = 0
+                for s in 0..<n { sq += Reduce.squaredDeviations(src + (s * c + ch) * plane, plane, mean: mu) }
+                let v = sq / Float(m)
+                let scale = g[ch] / (v + epsilon).squareRoot(), shift = b[ch] - mu * scale
+                for s in 0..<n {
+                    let o = (s * c + ch) * plane
+                    for j in 0..<plane { dst[o + j] = scale * src[o + j] + shift }
                 }
-            } } }
-        }
+                UnsafeMutablePointer<Float>(bitPattern: mb)![ch] = mu
+                UnsafeMutablePointer<Float>(bitPattern: vb)![ch] = v
+            }
+        } } } }
         let unbias = m > 1 ? Float(m) / Float(m - 1) : 1
         for ch in 0..<c {
             runningMean.value.storage[ch] += momentum * (mean[ch] - runningMean.value.storage[ch])
             runningVariance.value.storage[ch] += momentum * (variance[ch] * unbias - runningVariance.value.storage[ch])
         }
-        cache = (xhat, inverseStd)
-        return ChannelAffine(scale: gamma.value.storage, shift: beta.value.storage).forward(xhat)
+        cache = (x, mean, variance.map { 1 / ($0 + epsilon).squareRoot() })
+        return y
     }
 
     /// Adds ∂loss/∂γ and ∂loss/∂β; returns ∂loss/∂x.
     public func backward(_ dy: Tensor) -> Tensor {
         guard let cached = cache else { missingForward("BatchNorm") }
         cache = nil
-        let (xhat, inverseStd) = cached
-        precondition(dy.shape == xhat.shape, "batch norm gradient \(dy.shape) for \(xhat.shape)")
-        let c = gamma.value.count, n = dy.shape[0], plane = dy.count / max(n * c, 1), m = Float(n * plane)
-        var dx = dy
+        let (x, mean, inverseStd) = cached
+        precondition(dy.shape == x.shape, "batch norm gradient \(dy.shape) for \(x.shape)")
+        let c = gamma.value.count, n = dy.shape[0], plane = dy.count / max(n * c, 1), m = Float(max(n * plane, 1))
+        var dx = Tensor(shape: dy.shape)
         var dGamma = [Float](repeating: 0, count: c), dBeta = dGamma
         let g = gamma.value.storage
-        dx.storage.withUnsafeMutableBufferPointer { buf in
-        xhat.storage.withUnsafeBufferPointer { xp in
-        dGamma.withUnsafeMutableBufferPointer { gp in
-        dBeta.withUnsafeMutableBufferPointer { bp in
-            let bits = UInt(bitPattern: buf.baseAddress!), xb = UInt(bitPattern: xp.baseAddress!)
-            let (gb, bb) = (UInt(bitPattern: gp.baseAddress!), UInt(bitPattern: bp.baseAddress!))
+        dy.storage.withUnsafeBufferPointer { dp in
+        x.storage.withUnsafeBufferPointer { xp in
+        dx.storage.withUnsafeMutableBufferPointer { gp in
+        dGamma.withUnsafeMutableBufferPointer { dgp in
+        dBeta.withUnsafeMutableBufferPointer { dbp in
+            let (db, xb, gb) = (UInt(bitPattern: dp.baseAddress!), UInt(bitPattern: xp.baseAddress!), UInt(bitPattern: gp.baseAddress!))
+            let (dgb, dbb) = (UInt(bitPattern: dgp.baseAddress!), UInt(bitPattern: dbp.baseAddress!))
             Backend.parallelFor(c) { ch in
-                let d = UnsafeMutablePointer<Float>(bitPattern: bits)!
-                let xh = UnsafePointer<Float>(bitPattern: xb)!
+                let d = UnsafePointer<Float>(bitPattern: db)!, src = UnsafePointer<Float>(bitPattern: xb)!
+                let out = UnsafeMutablePointer<Float>(bitPattern: gb)!
+                let (mu, inv) = (mean[ch], inverseStd[ch])
+                // Σ dy and Σ dy·x̂ with x̂ = (x − μ)·inv, recomputed from the cached input.
                 var sumDy: Float = 0, sumDyX: Float = 0
                 for s in 0..<n {
                     let o = (s * c + ch) * plane
-                    for j in 0..<plane { sumDy += d[o + j]; sumDyX += d[o + j] * xh[o + j] }
+                    sumDy += Reduce.sum(d + o, plane)
+                    sumDyX += Reduce.dot(d + o, src + o, plane, shift: mu)
                 }
-                let k = g[ch] * inverseStd[ch] / m
+                sumDyX *= inv
+                let k = g[ch] * inv / m
+                let a = k * m, b = -k * sumDy, e = -k * sumDyX * inv
+                // dx = k (m·dy − Σdy − x̂ Σdy·x̂) = a·dy + b + e·(x − μ)
                 for s in 0..<n {
                     let o = (s * c + ch) * plane
-                    for j in 0..<plane { d[o + j] = k * (m * d[o + j] - sumDy - xh[o + j] * sumDyX) }
+                    for j in 0..<plane { out[o + j] = a * d[o + j] + b + e * (src[o + j] - mu) }
                 }
-                UnsafeMutablePointer<Float>(bitPattern: gb)![ch] = sumDyX
-                UnsafeMutablePointer<Float>(bitPattern: bb)![ch] = sumDy
+                UnsafeMutablePointer<Float>(bitPattern: dgb)![ch] = sumDyX
+                UnsafeMutablePointer<Float>(bitPattern: dbb)![ch] = sumDy
             }
-        } } } }
+        } } } } }
         for ch in 0..<c {
             gamma.gradient.storage[ch] += dGamma[ch]
             beta.gradient.storage[ch] += dBeta[ch]

@@ -50,13 +50,14 @@ public struct FaceDataset: Sendable {
     ///   ``TrainingError/unreadableImage(path:reason:)``.
     public static func load(directory: URL, inputSize: Int) throws -> FaceDataset {
         var identities: [Identity] = []
-        for folder in try sortedEntries(directory) {
+        for entry in try sortedEntries(directory) {
+            let folder = entry.resolvingSymlinksInPath()
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory), isDirectory.boolValue else { continue }
             let files = try sortedEntries(folder).filter { imageExtensions.contains($0.pathExtension.lowercased()) }
             guard !files.isEmpty else { continue }
             let images = try files.map { try preprocess(url: $0, size: inputSize) }
-            identities.append(Identity(name: folder.lastPathComponent, files: files, images: images))
+            identities.append(Identity(name: entry.lastPathComponent, files: files, images: images))
         }
         return FaceDataset(inputSize: inputSize, identities: identities)
     }

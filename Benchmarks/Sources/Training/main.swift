@@ -47,19 +47,21 @@ func measureVisage(_ count: Int) -> [Double] {
 }
 
 if arguments.contains("--profile") {
-    // Seconds per top-level stage, forward then backward.
-    _ = trainer.train(images: images, labels: labels, using: &generator)
-    var x = images
-    var forward: [Double] = []
-    for layer in network.layers { forward.append(seconds { x = layer.forward(x, mode: .training) }) }
-    var g = Tensor(shape: x.shape, repeating: 0.01)
-    var backward: [Double] = []
-    for layer in network.layers.reversed() { backward.append(seconds { g = layer.backward(g) }) }
-    backward.reverse()
-    for (i, layer) in network.layers.enumerated() {
-        print(String(format: "%2d %-28@ forward %6.3f s  backward %6.3f s", i, "\(type(of: layer))" as NSString, forward[i], backward[i]))
+    // CPU seconds per layer kind on one thread (forward, mining, backward; no update).
+    Backend.setThreads(1)
+    let profiler = Profiler()
+    var g = SplitMix64(seed: 1)
+    let net = profiler.network(using: &g)
+    let miner = TripletMiner()
+    for round in 0..<2 {
+        let y = net.forward(images, mode: .training)
+        let gradient = miner.lossAndGradient(embeddings: y, triplets: miner.mine(embeddings: y, labels: labels, using: &g)).gradient
+        _ = net.backward(gradient)
+        if round == 0 { profiler.reset() }
     }
-    print(String(format: "total forward %.3f s, backward %.3f s", forward.reduce(0, +), backward.reduce(0, +)))
+    print("one-thread CPU seconds per training pass at batch \(batch) (branches include their inner layers):")
+    profiler.report()
+    Backend.setThreads(0)
 }
 
 print("back end: \(Backend.info)")
