@@ -215,12 +215,7 @@ extension Conv2D {
             guard n > 0, p > 0 else { return dx }
             if let bias {
                 dy.storage.withUnsafeBufferPointer { d in
-                    for s in 0..<n { for o in 0..<co {
-                        var sum: Float = 0
-                        let base = (s * co + o) * p
-                        for j in 0..<p { sum += d[base + j] }
-                        bias.gradient.storage[o] += sum
-                    } }
+                    for s in 0..<n { for o in 0..<co { bias.gradient.storage[o] += Reduce.sum(d.baseAddress! + (s * co + o) * p, p) } }
                 }
             }
             let chunk = max(1, min(n, (1 << 24) / max(k * p, 1)))
@@ -242,11 +237,10 @@ extension Conv2D {
                     Im2Col.fill(cp.baseAddress!, from: xp.baseAddress! + s0 * ci * h * w, samples: nb,
                                 channels: ci, h: h, w: w, kh: kh, kw: kw, sy: stride.y, sx: stride.x,
                                 pad: g.pad, ho: g.ho, wo: g.wo)
-                    for s in 0..<nb {
-                        for o in 0..<co {
-                            (yc.baseAddress! + o * cols + s * p)
-                                .update(from: dp.baseAddress! + ((s0 + s) * co + o) * p, count: p)
-                        }
+                    let (ycBits, dyBits) = (UInt(bitPattern: yc.baseAddress!), UInt(bitPattern: dp.baseAddress!))
+                    Backend.parallelFor(co) { o in
+                        let dst = UnsafeMutablePointer<Float>(bitPattern: ycBits)!, src = UnsafePointer<Float>(bitPattern: dyBits)!
+                        for s in 0..<nb { (dst + o * cols + s * p).update(from: src + ((s0 + s) * co + o) * p, count: p) }
                     }
                     Gemm.sgemm(transB: true, m: co, n: k, k: cols, a: yc.baseAddress!, lda: cols,
                                b: cp.baseAddress!, ldb: cols, beta: 1, c: gw.baseAddress!, ldc: k)

@@ -143,9 +143,9 @@ extension Sequential {
             var out: [any Layer] = []
             for layer in layers.map({ $0.inferenceLayer() }) {
                 switch (out.last, layer) {
-                case (let conv as Conv2D, let affine as ChannelAffine)
-                    where conv.activation == .identity && affine.activation == .identity:
-                    out[out.count - 1] = conv.folding(affine)
+                case (let conv as Conv2D, let affine as ChannelAffine) where conv.activation == .identity:
+                    out[out.count - 1] = conv.folding(ChannelAffine(scale: affine.scale, shift: affine.shift))
+                        .with(activation: affine.activation)
                 case (let conv as Conv2D, is ReLU) where conv.activation == .identity:
                     out[out.count - 1] = conv.with(activation: .relu)
                 case (let affine as ChannelAffine, is ReLU) where affine.activation == .identity:

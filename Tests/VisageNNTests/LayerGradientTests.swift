@@ -44,6 +44,25 @@ final class LayerGradientTests: XCTestCase {
         assertGradients(BatchNorm(channels: 5, keys: keys, epsilon: 1e-3), randomTensor([6, 5], seed: 22))
     }
 
+    func testBatchNormWithFusedReLU() {
+        let bn = BatchNorm(channels: 2, keys: ("g", "b", "m", "v"), activation: .relu)
+        bn.gamma.value = Tensor(shape: [2], storage: [1.5, -0.5])
+        bn.beta.value = Tensor(shape: [2], storage: [0.2, 0.1])
+        let x = kinkFreeInput([3, 2, 3, 3], seed: 5)
+        // Keep every pre-activation away from the kink so a ±h nudge cannot cross it.
+        let pre = BatchNorm(channels: 2, keys: ("g", "b", "m", "v"))
+        pre.gamma.value = bn.gamma.value
+        pre.beta.value = bn.beta.value
+        let zt = pre.forward(x, mode: .training)
+        XCTAssertTrue(zt.storage.allSatisfy { abs($0) > 0.03 }, "input too close to the ReLU kink")
+        XCTAssertTrue(zt.storage.contains { $0 < 0 } && zt.storage.contains { $0 > 0 })
+        assertGradients(bn, x, step: 5e-3)
+        let y = BatchNorm(channels: 2, keys: ("g", "b", "m", "v"), activation: .relu)
+        y.gamma.value = bn.gamma.value
+        y.beta.value = bn.beta.value
+        for (a, b) in zip(y.forward(x, mode: .training).storage, zt.storage) { XCTAssertEqual(a, max(b, 0), accuracy: 1e-5) }
+    }
+
     func testChannelAffineWithAndWithoutReLU() {
         let affine = ChannelAffine(scale: [0.5, -2], shift: [0.3, 0.1])
         assertGradients(ChannelAffine.Trainable(affine, keys: ("s", "t")), randomTensor([2, 2, 3, 3], seed: 31))

@@ -7,6 +7,8 @@ import VisageNN
 final class Profiler {
     private(set) var forward: [String: Double] = [:]
     private(set) var backward: [String: Double] = [:]
+    /// Whether every convolution is reported on its own.
+    var detail = false
 
     func reset() {
         forward = [:]
@@ -58,9 +60,9 @@ final class Profiler {
             let c = Conv2D.Trainable(conv, weightKey: u.conv + "_w", biasKey: u.conv + "_b")
             if u.conv == "conv1" { c.computesInputGradient = false }
             return Sequential.Trainable([
-                Timed(c, kind: "conv \(u.kernel)x\(u.kernel)", profiler: self),
-                Timed(BatchNorm(channels: u.outChannels, keys: ("g", "b", "m", "v")), kind: "batch norm", profiler: self),
-                Timed(ReLU.Trainable(), kind: "relu", profiler: self),
+                Timed(c, kind: detail ? "conv \(u.kernel)x\(u.kernel) \(u.inChannels)>\(u.outChannels) \(u.conv)" : "conv \(u.kernel)x\(u.kernel)", profiler: self),
+                Timed(BatchNorm(channels: u.outChannels, keys: ("g", "b", "m", "v"), activation: .relu),
+                      kind: "batch norm + relu", profiler: self),
             ])
         case .sequence(let parts): return Sequential.Trainable(parts.map { build($0, using: &g) })
         case .concatenate(let parts):

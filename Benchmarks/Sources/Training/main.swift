@@ -50,6 +50,7 @@ if arguments.contains("--profile") {
     // CPU seconds per layer kind on one thread (forward, mining, backward; no update).
     Backend.setThreads(1)
     let profiler = Profiler()
+    profiler.detail = arguments.contains("--detail")
     var g = SplitMix64(seed: 1)
     let net = profiler.network(using: &g)
     let miner = TripletMiner()

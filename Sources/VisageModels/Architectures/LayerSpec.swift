@@ -118,8 +118,7 @@ extension LayerSpec {
                               bias: Tensor(shape: [o]), stride: (u.stride, u.stride), padding: .explicit(Padding(u.padding)))
             return Sequential.Trainable([
                 Conv2D.Trainable(conv, weightKey: SpecKeys.weight(u.conv), biasKey: SpecKeys.bias(u.conv)),
-                BatchNorm(channels: o, keys: SpecKeys.batchNorm(u.batchNorm), epsilon: u.epsilon),
-                ReLU.Trainable(),
+                BatchNorm(channels: o, keys: SpecKeys.batchNorm(u.batchNorm), epsilon: u.epsilon, activation: .relu),
             ])
         case .maxPool(let k, let s): return Pool2D.Trainable(.max(k, stride: s))
         case .averagePool(let k, let s): return Pool2D.Trainable(.average(k, stride: s))
