@@ -19,7 +19,8 @@ let package = Package(
             .product(name: "Visage", package: "Visage"), .product(name: "VisageImage", package: "Visage"),
         ], path: "Sources/MTCNN"),
         .executableTarget(name: "bench-training", dependencies: [
-            .product(name: "Visage", package: "Visage"), .product(name: "VisageNN", package: "Visage"),
+            .product(name: "VisageNN", package: "Visage"), .product(name: "VisageModels", package: "Visage"),
+            .product(name: "VisageTraining", package: "Visage"), .product(name: "VisageFormats", package: "Visage"),
         ], path: "Sources/Training"),
     ],
     swiftLanguageModes: [.v5]

@@ -74,3 +74,41 @@ public struct ChannelSoftmax: Layer {
     }
 }
 
+
+// MARK: - Training
+
+extension ReLU {
+    /// ReLU under training: dx = dy where y > 0, else 0.
+    public final class Trainable: TrainableLayer {
+        private var output: Tensor?
+
+        /// Creates the layer.
+        public init() {}
+
+        /// ``ReLU``.
+        public func inferenceLayer() -> any Layer { ReLU() }
+
+        /// Applies max(x, 0); in training mode keeps the output.
+        public func forward(_ x: Tensor, mode: ForwardMode) -> Tensor {
+            let y = ReLU().forward(x)
+            output = mode == .training ? y : nil
+            return y
+        }
+
+        /// Masks the gradient.
+        public func backward(_ dy: Tensor) -> Tensor {
+            guard let y = output else { missingForward("ReLU") }
+            output = nil
+            precondition(dy.shape == y.shape, "ReLU gradient \(dy.shape) for \(y.shape)")
+            var dx = Tensor(shape: dy.shape)
+            dx.storage.withUnsafeMutableBufferPointer { out in
+                dy.storage.withUnsafeBufferPointer { d in
+                    y.storage.withUnsafeBufferPointer { yp in
+                        for i in 0..<out.count { out[i] = yp[i] > 0 ? d[i] : 0 }
+                    }
+                }
+            }
+            return dx
+        }
+    }
+}

@@ -62,3 +62,76 @@ public struct ChannelAffine: Layer {
         return y
     }
 }
+
+// MARK: - Training
+
+extension ChannelAffine {
+    /// A per-channel affine map under training (dlib's `affine` layer, e.g. a frozen batch
+    /// norm made trainable): dscale[c] += Σ dy·x, dshift[c] += Σ dy, dx = scale[c]·dy, with
+    /// dy first masked by y > 0 when the activation is ReLU.
+    public final class Trainable: TrainableLayer {
+        /// The multipliers [C].
+        public let scale: Parameter
+        /// The offsets [C].
+        public let shift: Parameter
+        /// The activation after the map.
+        public let activation: Activation
+        private var cache: (x: Tensor, y: Tensor)?
+
+        /// Starts training from an affine map's current values.
+        /// - Parameters:
+        ///   - affine: the map.
+        ///   - keys: checkpoint keys of the scale and the shift.
+        public init(_ affine: ChannelAffine, keys: (scale: String, shift: String)) {
+            scale = Parameter(key: keys.scale, value: Tensor(shape: [affine.scale.count], storage: affine.scale), role: .bias)
+            shift = Parameter(key: keys.shift, value: Tensor(shape: [affine.shift.count], storage: affine.shift), role: .bias)
+            activation = affine.activation
+        }
+
+        /// The scale, then the shift.
+        public var parameters: [Parameter] { [scale, shift] }
+
+        /// The map with the current values.
+        public func inferenceLayer() -> any Layer {
+            ChannelAffine(scale: scale.value.storage, shift: shift.value.storage, activation: activation)
+        }
+
+        /// Runs ``ChannelAffine/forward(_:)``; in training mode keeps input and output.
+        public func forward(_ x: Tensor, mode: ForwardMode) -> Tensor {
+            let y = inferenceLayer().forward(x)
+            cache = mode == .training ? (x, y) : nil
+            return y
+        }
+
+        /// Adds ∂loss/∂scale and ∂loss/∂shift; returns ∂loss/∂x.
+        public func backward(_ dy: Tensor) -> Tensor {
+            guard let cached = cache else { missingForward("ChannelAffine") }
+            cache = nil
+            let (x, y) = cached
+            precondition(dy.shape == x.shape, "affine gradient \(dy.shape) for \(x.shape)")
+            let c = scale.value.count, n = x.shape[0], plane = x.count / max(n * c, 1)
+            var dx = dy
+            let relu = activation == .relu
+            x.storage.withUnsafeBufferPointer { xp in
+            y.storage.withUnsafeBufferPointer { yp in
+            dx.storage.withUnsafeMutableBufferPointer { d in
+                for s in 0..<n {
+                    for ch in 0..<c {
+                        let o = (s * c + ch) * plane
+                        var sumDy: Float = 0, sumDyX: Float = 0
+                        let a = scale.value.storage[ch]
+                        for j in o..<(o + plane) {
+                            if relu && yp[j] <= 0 { d[j] = 0 }
+                            sumDy += d[j]
+                            sumDyX += d[j] * xp[j]
+                            d[j] *= a
+                        }
+                        scale.gradient.storage[ch] += sumDyX
+                        shift.gradient.storage[ch] += sumDy
+                    }
+                }
+            } } }
+            return dx
+        }
+    }
+}

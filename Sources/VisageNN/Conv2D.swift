@@ -167,3 +167,111 @@ public struct Conv2D: Layer {
         return out
     }
 }
+
+// MARK: - Training
+
+extension Conv2D {
+    /// A convolution under training. Forward runs ``Conv2D/forward(_:)``; backward lowers to two
+    /// sgemms per chunk of samples on the same im2col columns:
+    ///   dW[O, K] += dY[O, n·P] · colᵀ,   dcol[K, n·P] = Wᵀ · dY,   dX = col2im(dcol);
+    ///   db[o] += Σ dY[o, ·].
+    public final class Trainable: TrainableLayer {
+        /// The filters [O, I, KH, KW].
+        public let weight: Parameter
+        /// The bias [O], or `nil`.
+        public let bias: Parameter?
+        /// Vertical and horizontal stride.
+        public let stride: (y: Int, x: Int)
+        /// How the input is padded.
+        public let padding: PaddingMode
+        /// Whether backward computes ∂loss/∂input (off for a network's first layer, whose input
+        /// gradient nobody uses: backward then returns zeros).
+        public var computesInputGradient = true
+        private var input: Tensor?
+
+        /// Starts training from a convolution's current values.
+        /// - Parameters:
+        ///   - conv: the convolution; its activation must be `.identity` (train ReLU as its own layer).
+        ///   - weightKey: the checkpoint key of the filters.
+        ///   - biasKey: the checkpoint key of the bias (used when `conv` has one).
+        public init(_ conv: Conv2D, weightKey: String, biasKey: String = "") {
+            precondition(conv.activation == .identity, "train the activation as its own layer")
+            weight = Parameter(key: weightKey, value: conv.weight)
+            bias = conv.bias.map { Parameter(key: biasKey, value: $0, role: .bias) }
+            stride = conv.stride
+            padding = conv.padding
+        }
+
+        /// The filters, then the bias if there is one.
+        public var parameters: [Parameter] { [weight] + (bias.map { [$0] } ?? []) }
+
+        /// The convolution with the current values.
+        public func inferenceLayer() -> any Layer { current }
+
+        private var current: Conv2D {
+            Conv2D(weight: weight.value, bias: bias?.value, stride: stride, padding: padding)
+        }
+
+        /// Runs ``Conv2D/forward(_:)``; in training mode keeps the input.
+        public func forward(_ x: Tensor, mode: ForwardMode) -> Tensor {
+            input = mode == .training ? x : nil
+            return current.forward(x)
+        }
+
+        /// Adds ∂loss/∂W and ∂loss/∂b; returns ∂loss/∂x.
+        public func backward(_ dy: Tensor) -> Tensor {
+            guard let x = input else { missingForward("Conv2D") }
+            input = nil
+            let conv = current
+            let g = conv.geometry(x.shape)
+            let (n, ci, h, w) = (x.n, x.c, x.h, x.w)
+            let (kh, kw) = conv.kernel
+            let co = conv.outChannels, p = g.ho * g.wo, k = ci * kh * kw
+            precondition(dy.shape == [n, co, g.ho, g.wo], "conv gradient \(dy.shape) for output \([n, co, g.ho, g.wo])")
+            var dx = Tensor(shape: x.shape)
+            guard n > 0, p > 0 else { return dx }
+            if let bias {
+                dy.storage.withUnsafeBufferPointer { d in
+                    for s in 0..<n { for o in 0..<co { bias.gradient.storage[o] += Reduce.sum(d.baseAddress! + (s * co + o) * p, p) } }
+                }
+            }
+            let chunk = max(1, min(n, (1 << 24) / max(k * p, 1)))
+            var col = [Float](repeating: 0, count: k * chunk * p)
+            var dyc = [Float](repeating: 0, count: co * chunk * p)
+            var dcol = [Float](repeating: 0, count: computesInputGradient ? k * chunk * p : 0)
+            let inputGradient = computesInputGradient
+            x.storage.withUnsafeBufferPointer { xp in
+            dy.storage.withUnsafeBufferPointer { dp in
+            weight.value.storage.withUnsafeBufferPointer { wp in
+            weight.gradient.storage.withUnsafeMutableBufferPointer { gw in
+            dx.storage.withUnsafeMutableBufferPointer { dxp in
+            col.withUnsafeMutableBufferPointer { cp in
+            dyc.withUnsafeMutableBufferPointer { yc in
+            dcol.withUnsafeMutableBufferPointer { dc in
+                var s0 = 0
+                while s0 < n {
+                    let nb = min(chunk, n - s0), cols = nb * p
+                    Im2Col.fill(cp.baseAddress!, from: xp.baseAddress! + s0 * ci * h * w, samples: nb,
+                                channels: ci, h: h, w: w, kh: kh, kw: kw, sy: stride.y, sx: stride.x,
+                                pad: g.pad, ho: g.ho, wo: g.wo)
+                    let (ycBits, dyBits) = (UInt(bitPattern: yc.baseAddress!), UInt(bitPattern: dp.baseAddress!))
+                    Backend.parallelFor(co) { o in
+                        let dst = UnsafeMutablePointer<Float>(bitPattern: ycBits)!, src = UnsafePointer<Float>(bitPattern: dyBits)!
+                        for s in 0..<nb { (dst + o * cols + s * p).update(from: src + ((s0 + s) * co + o) * p, count: p) }
+                    }
+                    Gemm.sgemm(transB: true, m: co, n: k, k: cols, a: yc.baseAddress!, lda: cols,
+                               b: cp.baseAddress!, ldb: cols, beta: 1, c: gw.baseAddress!, ldc: k)
+                    if inputGradient {
+                        Gemm.sgemm(transA: true, m: k, n: cols, k: co, a: wp.baseAddress!, lda: k,
+                                   b: yc.baseAddress!, ldb: cols, c: dc.baseAddress!, ldc: cols)
+                        Im2Col.accumulate(dxp.baseAddress! + s0 * ci * h * w, from: dc.baseAddress!,
+                                          samples: nb, channels: ci, h: h, w: w, kh: kh, kw: kw,
+                                          sy: stride.y, sx: stride.x, pad: g.pad, ho: g.ho, wo: g.wo)
+                    }
+                    s0 += nb
+                }
+            } } } } } } } }
+            return dx
+        }
+    }
+}

@@ -46,3 +46,63 @@ public struct Dense: Layer {
         return out
     }
 }
+
+// MARK: - Training
+
+extension Dense {
+    /// A fully connected layer under training, with `X` the input as [N, I]:
+    /// dW[O, I] += dYᵀ · X,  db += Σₙ dY,  dX = dY · W.
+    public final class Trainable: TrainableLayer {
+        /// The weights [O, I].
+        public let weight: Parameter
+        /// The bias [O], or `nil`.
+        public let bias: Parameter?
+        private var input: Tensor?
+
+        /// Starts training from a dense layer's current values.
+        /// - Parameters:
+        ///   - dense: the layer.
+        ///   - weightKey: the checkpoint key of the weights.
+        ///   - biasKey: the checkpoint key of the bias (used when `dense` has one).
+        public init(_ dense: Dense, weightKey: String, biasKey: String = "") {
+            weight = Parameter(key: weightKey, value: dense.weight)
+            bias = dense.bias.map { Parameter(key: biasKey, value: $0, role: .bias) }
+        }
+
+        /// The weights, then the bias if there is one.
+        public var parameters: [Parameter] { [weight] + (bias.map { [$0] } ?? []) }
+
+        /// The dense layer with the current values.
+        public func inferenceLayer() -> any Layer { Dense(weight: weight.value, bias: bias?.value) }
+
+        /// Runs ``Dense/forward(_:)``; in training mode keeps the input.
+        public func forward(_ x: Tensor, mode: ForwardMode) -> Tensor {
+            input = mode == .training ? x : nil
+            return inferenceLayer().forward(x)
+        }
+
+        /// Adds ∂loss/∂W and ∂loss/∂b; returns ∂loss/∂x in the input's shape.
+        public func backward(_ dy: Tensor) -> Tensor {
+            guard let x = input else { missingForward("Dense") }
+            input = nil
+            let (o, i) = (weight.value.shape[0], weight.value.shape[1])
+            let n = x.shape[0]
+            precondition(dy.shape == [n, o], "dense gradient \(dy.shape) for output \([n, o])")
+            if let bias {
+                for s in 0..<n { for j in 0..<o { bias.gradient.storage[j] += dy.storage[s * o + j] } }
+            }
+            var dx = Tensor(shape: x.shape)
+            x.storage.withUnsafeBufferPointer { xp in
+            dy.storage.withUnsafeBufferPointer { dp in
+            weight.value.storage.withUnsafeBufferPointer { wp in
+            weight.gradient.storage.withUnsafeMutableBufferPointer { gp in
+            dx.storage.withUnsafeMutableBufferPointer { xg in
+                Gemm.sgemm(transA: true, m: o, n: i, k: n, a: dp.baseAddress!, lda: o, b: xp.baseAddress!, ldb: i,
+                           beta: 1, c: gp.baseAddress!, ldc: i)
+                Gemm.sgemm(m: n, n: i, k: o, a: dp.baseAddress!, lda: o, b: wp.baseAddress!, ldb: i,
+                           c: xg.baseAddress!, ldc: i)
+            } } } } }
+            return dx
+        }
+    }
+}

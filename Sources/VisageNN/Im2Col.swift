@@ -52,3 +52,48 @@ public enum Im2Col {
     let q = a / b
     return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q
 }
+
+extension Im2Col {
+    /// The adjoint of ``fill(_:from:samples:channels:h:w:kh:kw:sy:sx:pad:ho:wo:)`` (col2im): adds
+    /// every column entry back onto the input pixel it was read from; taps on the padding are
+    /// dropped. Used by convolution backward passes.
+    /// - Parameters:
+    ///   - dst: `samples` NCHW gradient planes to add into.
+    ///   - src: columns [C·KH·KW, S·Ho·Wo] in ``fill(_:from:samples:channels:h:w:kh:kw:sy:sx:pad:ho:wo:)``'s layout.
+    public static func accumulate(_ dst: UnsafeMutablePointer<Float>, from src: UnsafePointer<Float>,
+                                  samples: Int, channels: Int, h: Int, w: Int, kh: Int, kw: Int,
+                                  sy: Int, sx: Int, pad: Padding, ho: Int, wo: Int) {
+        let p = ho * wo
+        let rowStride = samples * p
+        let dstBits = UInt(bitPattern: dst)
+        let srcBits = UInt(bitPattern: src)
+        // Each channel owns its planes, so channels run in parallel without races.
+        Backend.parallelFor(channels) { c in
+            let dst = UnsafeMutablePointer<Float>(bitPattern: dstBits)!
+            let src = UnsafePointer<Float>(bitPattern: srcBits)!
+            for ky in 0..<kh {
+                for kx in 0..<kw {
+                    let row = src + ((c * kh + ky) * kw + kx) * rowStride
+                    let oxLo = max(0, -floorDiv(kx - pad.left, sx))
+                    let oxHi = min(wo, floorDiv(w - 1 + pad.left - kx, sx) + 1)
+                    if oxHi <= oxLo { continue }
+                    for s in 0..<samples {
+                        let plane = dst + (s * channels + c) * h * w
+                        let col = row + s * p
+                        for oy in 0..<ho {
+                            let iy = oy * sy - pad.top + ky
+                            if iy < 0 || iy >= h { continue }
+                            let line = plane + iy * w - pad.left + kx
+                            let o = col + oy * wo
+                            if sx == 1 {
+                                for ox in oxLo..<oxHi { line[ox] += o[ox] }
+                            } else {
+                                for ox in oxLo..<oxHi { line[ox * sx] += o[ox] }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

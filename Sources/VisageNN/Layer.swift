@@ -112,3 +112,49 @@ public enum Activation: Sendable, Equatable {
     /// max(x, 0).
     case relu
 }
+
+// MARK: - Training
+
+extension Sequential {
+    /// Layers under training, applied one after the other; backward runs them in reverse.
+    public final class Trainable: TrainableLayer {
+        /// The stages, input first.
+        public let layers: [any TrainableLayer]
+
+        /// Creates a chain.
+        public init(_ layers: [any TrainableLayer]) { self.layers = layers }
+
+        /// Every layer's parameters, in order.
+        public var parameters: [Parameter] { layers.flatMap(\.parameters) }
+
+        /// Runs every layer in order.
+        public func forward(_ x: Tensor, mode: ForwardMode) -> Tensor {
+            layers.reduce(x) { $1.forward($0, mode: mode) }
+        }
+
+        /// Runs every backward pass in reverse order.
+        public func backward(_ dy: Tensor) -> Tensor {
+            layers.reversed().reduce(dy) { $1.backward($0) }
+        }
+
+        /// The inference chain, with each convolution → affine (batch norm) → ReLU run folded
+        /// into one convolution (``Conv2D/folding(_:)``) and ReLUs fused into the layer before.
+        public func inferenceLayer() -> any Layer {
+            var out: [any Layer] = []
+            for layer in layers.map({ $0.inferenceLayer() }) {
+                switch (out.last, layer) {
+                case (let conv as Conv2D, let affine as ChannelAffine) where conv.activation == .identity:
+                    out[out.count - 1] = conv.folding(ChannelAffine(scale: affine.scale, shift: affine.shift))
+                        .with(activation: affine.activation)
+                case (let conv as Conv2D, is ReLU) where conv.activation == .identity:
+                    out[out.count - 1] = conv.with(activation: .relu)
+                case (let affine as ChannelAffine, is ReLU) where affine.activation == .identity:
+                    out[out.count - 1] = ChannelAffine(scale: affine.scale, shift: affine.shift, activation: .relu)
+                default:
+                    out.append(layer)
+                }
+            }
+            return out.count == 1 ? out[0] : Sequential(out)
+        }
+    }
+}

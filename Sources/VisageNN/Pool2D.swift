@@ -130,3 +130,114 @@ public struct GlobalAveragePool: Layer {
         return out
     }
 }
+
+// MARK: - Training
+
+extension Pool2D {
+    /// Pooling under training. Max pooling sends each output's gradient to the first largest
+    /// input of its window (the one the forward pass keeps); average pooling spreads it evenly
+    /// over the values it averaged.
+    public final class Trainable: TrainableLayer {
+        /// The pooling.
+        public let pool: Pool2D
+        private var cache: (x: Tensor, y: Tensor)?
+
+        /// Trains through a pooling layer (it has no parameters).
+        public init(_ pool: Pool2D) { self.pool = pool }
+
+        /// The pooling itself.
+        public func inferenceLayer() -> any Layer { pool }
+
+        /// Runs ``Pool2D/forward(_:)``; in training mode keeps input and output.
+        public func forward(_ x: Tensor, mode: ForwardMode) -> Tensor {
+            let y = pool.forward(x)
+            cache = mode == .training ? (x, y) : nil
+            return y
+        }
+
+        /// Routes the gradient back through the windows.
+        public func backward(_ dy: Tensor) -> Tensor {
+            guard let cached = cache else { missingForward("Pool2D") }
+            cache = nil
+            let (x, y) = cached
+            precondition(dy.shape == y.shape, "pool gradient \(dy.shape) for output \(y.shape)")
+            let g = pool.geometry(x.shape)
+            let (h, w, ho, wo) = (x.h, x.w, g.ho, g.wo)
+            let (kh, kw, sy, sx) = (pool.kernel.h, pool.kernel.w, pool.stride.y, pool.stride.x)
+            let kind = pool.kind
+            var dx = Tensor(shape: x.shape)
+            x.storage.withUnsafeBufferPointer { xp in
+            y.storage.withUnsafeBufferPointer { yp in
+            dy.storage.withUnsafeBufferPointer { dp in
+            dx.storage.withUnsafeMutableBufferPointer { gp in
+                let (xb, yb, db, gb) = (UInt(bitPattern: xp.baseAddress!), UInt(bitPattern: yp.baseAddress!),
+                                        UInt(bitPattern: dp.baseAddress!), UInt(bitPattern: gp.baseAddress!))
+                Backend.parallelFor(x.n * x.c) { plane in
+                    let src = UnsafePointer<Float>(bitPattern: xb)! + plane * h * w
+                    let out = UnsafePointer<Float>(bitPattern: yb)! + plane * ho * wo
+                    let grad = UnsafePointer<Float>(bitPattern: db)! + plane * ho * wo
+                    let dst = UnsafeMutablePointer<Float>(bitPattern: gb)! + plane * h * w
+                    for oy in 0..<ho {
+                        let y0 = oy * sy - g.pad.top
+                        let ya = Swift.max(y0, 0), yEnd = Swift.min(y0 + kh, h)
+                        for ox in 0..<wo {
+                            let x0 = ox * sx - g.pad.left
+                            let xa = Swift.max(x0, 0), xEnd = Swift.min(x0 + kw, w)
+                            guard ya < yEnd && xa < xEnd else { continue }
+                            let d = grad[oy * wo + ox]
+                            switch kind {
+                            case .max:
+                                let m = out[oy * wo + ox]
+                                search: for yy in ya..<yEnd {
+                                    for xx in xa..<xEnd where src[yy * w + xx] == m {
+                                        dst[yy * w + xx] += d
+                                        break search
+                                    }
+                                }
+                            case .average(let countsPadding):
+                                let count = countsPadding ? kh * kw : (yEnd - ya) * (xEnd - xa)
+                                let share = d / Float(count)
+                                for yy in ya..<yEnd { for xx in xa..<xEnd { dst[yy * w + xx] += share } }
+                            }
+                        }
+                    }
+                }
+            } } } }
+            return dx
+        }
+    }
+}
+
+extension GlobalAveragePool {
+    /// Global average pooling under training: dx = dy / (H·W) everywhere on the plane.
+    public final class Trainable: TrainableLayer {
+        private var inputShape: [Int]?
+
+        /// Creates the layer.
+        public init() {}
+
+        /// ``GlobalAveragePool``.
+        public func inferenceLayer() -> any Layer { GlobalAveragePool() }
+
+        /// Averages every plane; in training mode keeps the input shape.
+        public func forward(_ x: Tensor, mode: ForwardMode) -> Tensor {
+            inputShape = mode == .training ? x.shape : nil
+            return GlobalAveragePool().forward(x)
+        }
+
+        /// Spreads the gradient evenly.
+        public func backward(_ dy: Tensor) -> Tensor {
+            guard let shape = inputShape else { missingForward("GlobalAveragePool") }
+            inputShape = nil
+            let plane = shape[2] * shape[3]
+            precondition(dy.count == shape[0] * shape[1], "global pool gradient \(dy.shape) for input \(shape)")
+            var dx = Tensor(shape: shape)
+            let k = 1 / Float(plane)
+            for i in 0..<dy.count {
+                let v = dy.storage[i] * k
+                for j in 0..<plane { dx.storage[i * plane + j] = v }
+            }
+            return dx
+        }
+    }
+}

@@ -125,3 +125,176 @@ public struct L2Normalize: Layer {
         return y
     }
 }
+
+// MARK: - Training
+
+extension ZeroPad2D {
+    /// Zero padding under training: the gradient is the output gradient without its border.
+    public final class Trainable: TrainableLayer {
+        /// The padding.
+        public let padding: Padding
+        private var inputShape: [Int]?
+
+        /// Creates the layer.
+        public init(_ padding: Padding) { self.padding = padding }
+
+        /// ``ZeroPad2D``.
+        public func inferenceLayer() -> any Layer { ZeroPad2D(padding) }
+
+        /// Pads; in training mode keeps the input shape.
+        public func forward(_ x: Tensor, mode: ForwardMode) -> Tensor {
+            inputShape = mode == .training ? x.shape : nil
+            return ZeroPad2D(padding).forward(x)
+        }
+
+        /// Crops the border off the gradient.
+        public func backward(_ dy: Tensor) -> Tensor {
+            guard let shape = inputShape else { missingForward("ZeroPad2D") }
+            inputShape = nil
+            let (h, w) = (shape[2], shape[3])
+            let (ho, wo) = (dy.h, dy.w)
+            precondition(dy.shape == ZeroPad2D(padding).outputShape(for: shape), "pad gradient \(dy.shape) for input \(shape)")
+            var dx = Tensor(shape: shape)
+            dy.storage.withUnsafeBufferPointer { dp in
+                dx.storage.withUnsafeMutableBufferPointer { xp in
+                    for plane in 0..<(shape[0] * shape[1]) {
+                        for y in 0..<h {
+                            (xp.baseAddress! + plane * h * w + y * w).update(
+                                from: dp.baseAddress! + plane * ho * wo + (y + padding.top) * wo + padding.left, count: w)
+                        }
+                    }
+                }
+            }
+            return dx
+        }
+    }
+}
+
+extension Flatten {
+    /// Flattening under training: the gradient takes the input's shape back.
+    public final class Trainable: TrainableLayer {
+        private var inputShape: [Int]?
+
+        /// Creates the layer.
+        public init() {}
+
+        /// ``Flatten``.
+        public func inferenceLayer() -> any Layer { Flatten() }
+
+        /// Flattens; in training mode keeps the input shape.
+        public func forward(_ x: Tensor, mode: ForwardMode) -> Tensor {
+            inputShape = mode == .training ? x.shape : nil
+            return Flatten().forward(x)
+        }
+
+        /// Reshapes the gradient.
+        public func backward(_ dy: Tensor) -> Tensor {
+            guard let shape = inputShape else { missingForward("Flatten") }
+            inputShape = nil
+            return dy.reshaped(shape)
+        }
+    }
+}
+
+extension Branches {
+    /// Branches under training: the output gradient is split along channels, each part goes
+    /// back through its branch, and the input gradients add up.
+    public final class Trainable: TrainableLayer {
+        /// The branches, in concatenation order.
+        public let branches: [any TrainableLayer]
+        private var channels: [Int]?
+
+        /// Creates the layer.
+        public init(_ branches: [any TrainableLayer]) { self.branches = branches }
+
+        /// Every branch's parameters, in branch order.
+        public var parameters: [Parameter] { branches.flatMap(\.parameters) }
+
+        /// ``Branches`` of the branches' inference layers.
+        public func inferenceLayer() -> any Layer { Branches(branches.map { $0.inferenceLayer() }) }
+
+        /// Runs every branch and concatenates; in training mode keeps each branch's channel count.
+        public func forward(_ x: Tensor, mode: ForwardMode) -> Tensor {
+            let outs = branches.map { $0.forward(x, mode: mode) }
+            channels = mode == .training ? outs.map(\.c) : nil
+            return Branches.concatenateChannels(outs)
+        }
+
+        /// Splits the gradient and sums the branches' input gradients.
+        public func backward(_ dy: Tensor) -> Tensor {
+            guard let channels else { missingForward("Branches") }
+            self.channels = nil
+            let (n, total, plane) = (dy.n, dy.c, dy.h * dy.w)
+            precondition(total == channels.reduce(0, +), "branches gradient \(dy.shape) for \(channels) channels")
+            var dx: Tensor?
+            var offset = 0
+            for (branch, c) in zip(branches, channels) {
+                var part = Tensor(shape: [n, c, dy.h, dy.w])
+                dy.storage.withUnsafeBufferPointer { dp in
+                    part.storage.withUnsafeMutableBufferPointer { pp in
+                        for s in 0..<n {
+                            (pp.baseAddress! + s * c * plane).update(
+                                from: dp.baseAddress! + (s * total + offset) * plane, count: c * plane)
+                        }
+                    }
+                }
+                offset += c
+                let g = branch.backward(part)
+                if dx == nil {
+                    dx = g
+                } else {
+                    dx!.storage.withUnsafeMutableBufferPointer { a in
+                        g.storage.withUnsafeBufferPointer { b in for i in 0..<a.count { a[i] += b[i] } }
+                    }
+                }
+            }
+            return dx ?? Tensor(shape: [0])
+        }
+    }
+}
+
+extension L2Normalize {
+    /// L2 normalisation under training, with `r = √max(Σx², ε)` and `y = x / r`:
+    /// `dx = (dy − y·(y·dy)) / r` when `Σx² > ε`, else `dx = dy / r`.
+    public final class Trainable: TrainableLayer {
+        /// The floor under the squared norm.
+        public let epsilon: Float
+        private var cache: (x: Tensor, y: Tensor)?
+
+        /// Creates the layer.
+        public init(epsilon: Float = 1e-12) { self.epsilon = epsilon }
+
+        /// ``L2Normalize``.
+        public func inferenceLayer() -> any Layer { L2Normalize(epsilon: epsilon) }
+
+        /// Normalises each sample; in training mode keeps input and output.
+        public func forward(_ x: Tensor, mode: ForwardMode) -> Tensor {
+            let y = L2Normalize(epsilon: epsilon).forward(x)
+            cache = mode == .training ? (x, y) : nil
+            return y
+        }
+
+        /// Projects the gradient onto the sphere's tangent plane and scales by 1 / r.
+        public func backward(_ dy: Tensor) -> Tensor {
+            guard let cached = cache else { missingForward("L2Normalize") }
+            cache = nil
+            let (x, y) = cached
+            precondition(dy.shape == y.shape, "L2 normalise gradient \(dy.shape) for \(y.shape)")
+            let n = x.shape[0], f = x.count / max(n, 1)
+            var dx = dy
+            for s in 0..<n {
+                var sum: Float = 0, dot: Float = 0
+                for j in 0..<f {
+                    sum += x.storage[s * f + j] * x.storage[s * f + j]
+                    dot += y.storage[s * f + j] * dy.storage[s * f + j]
+                }
+                let inv = 1 / max(sum, epsilon).squareRoot()
+                let project: Float = sum > epsilon ? 1 : 0
+                for j in 0..<f {
+                    dx.storage[s * f + j] = (dy.storage[s * f + j] - project * y.storage[s * f + j] * dot) * inv
+                }
+            }
+            return dx
+        }
+    }
+}

@@ -12,7 +12,7 @@ struct CourseOptions: ParsableArguments {
     @Option(name: .long, help: "Encoder: facenet-160 or openface-nn4.")
     var model: String = EncoderID.faceNet160.rawValue
 
-    @Option(name: .long, help: "Weights: the OpenFace CSV folder for openface-nn4 (the h5 file for facenet-160 defaults to the model cache).")
+    @Option(name: .long, help: "Weights: the OpenFace CSV folder or a .safetensors checkpoint (visage train) for openface-nn4; for facenet-160 an h5 or .safetensors file (default: the model cache).")
     var weights: String?
 
     @Option(name: .long, help: "Decision threshold τ (default 0.7, as in the course).")

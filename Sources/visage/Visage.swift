@@ -13,8 +13,8 @@ struct VisageCommand: ParsableCommand {
         2 = error (bad input, missing model, unreadable image).
         """,
         subcommands: [DetectCommand.self, EmbedCommand.self, CompareCommand.self, VerifyCommand.self,
-                      WhoIsItCommand.self, EvalCommand.self, CalibrateCommand.self, BenchCommand.self,
-                      InfoCommand.self])
+                      WhoIsItCommand.self, EvalCommand.self, CalibrateCommand.self, TrainCommand.self,
+                      BenchCommand.self, InfoCommand.self])
 
     /// Runs the tool, mapping every failure to exit code 2 with a message on standard error
     /// (1 is reserved for "no match").

@@ -14,17 +14,25 @@ public struct EncoderLoader: Sendable {
     /// Loads one of the course's encoders.
     /// - Parameters:
     ///   - id: `.faceNet160` or `.openFaceNN4`.
-    ///   - weights: for `.openFaceNN4` the OpenFace CSV folder (required); for `.faceNet160` an
-    ///     h5 file instead of the cached one.
+    ///   - weights: for `.openFaceNN4` the OpenFace CSV folder or a `.safetensors` checkpoint
+    ///     written by `visage train` (required); for `.faceNet160` an h5 file or a `.safetensors`
+    ///     file with the same keys instead of the cached one.
     ///   - fillMissingForTests: fill the five kernels missing from the public CSV copy with the
     ///     documented deterministic values (numerical tests only: the result is not a face model).
     public func courseEncoder(_ id: EncoderID, weights: URL?, fillMissingForTests: Bool = false) throws -> FaceEncoder {
         switch id {
         case .faceNet160:
             let url = try weights ?? store.url(for: .facenetKeras, verify: true)
-            return FaceNet160Encoder(model: try InceptionResNetV1(weights: WeightSource(keras: try KerasWeights(contentsOf: url))))
+            let source = url.pathExtension == "safetensors"
+                ? try WeightSource(safetensors: url) : WeightSource(keras: try KerasWeights(contentsOf: url))
+            return FaceNet160Encoder(model: try InceptionResNetV1(weights: source))
         case .openFaceNN4:
-            guard let dir = weights else { throw ModelStoreError.weightsRequired("openface-nn4 needs --weights <OpenFace CSV folder>") }
+            guard let dir = weights else {
+                throw ModelStoreError.weightsRequired("openface-nn4 needs --weights <OpenFace CSV folder or .safetensors checkpoint>")
+            }
+            if dir.pathExtension == "safetensors" {
+                return NN4Small2Encoder(model: try OpenFaceNN4Small2(weights: WeightSource(safetensors: dir)))
+            }
             let tensors = try OpenFaceCSV.load(directory: dir, missing: fillMissingForTests ? .fillDeterministic : .fail)
             return NN4Small2Encoder(model: try OpenFaceNN4Small2(weights: WeightSource(tensors.tensors)))
         case .dlibResNet:

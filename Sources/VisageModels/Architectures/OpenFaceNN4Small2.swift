@@ -65,65 +65,67 @@ public struct OpenFaceNN4Small2: Sendable {
          single("inception_5b_pool", 96, pool: .max, pad: Padding(1)), single("inception_5b_1x1", 256)],
     ]
 
-    /// Builds the network from the OpenFace CSV tensors (keys = file stems).
-    /// - Throws: ``ModelLoadError`` naming a missing or misshapen tensor, or unused ones.
-    public init(weights source: WeightSource) throws {
-        var w = source
-
+    /// The architecture as data, input first: the one declaration that both the inference
+    /// builder (``init(weights:)``) and the trainable twin (``trainable(using:)``) read.
+    public static let architecture: [LayerSpec] = {
         func unit(_ conv: String, _ bn: String, in c: Int, out: Int, k: Int, stride: Int = 1, pad: Int = 0,
-                  epsilon: Float = 1e-5) throws -> Conv2D {
-            let weight = try w.take(conv + "_w", shape: [out, c, k, k])
-            let bias = try w.take(conv + "_b", shape: [out])
-            let affine = ChannelAffine.batchNorm(
-                gamma: try w.vector(bn + "_w", count: out), beta: try w.vector(bn + "_b", count: out),
-                mean: try w.vector(bn + "_m", count: out), variance: try w.vector(bn + "_v", count: out),
-                epsilon: epsilon)
-            return Conv2D(weight: weight, bias: bias, stride: (stride, stride), padding: .explicit(Padding(pad)))
-                .folding(affine).with(activation: .relu)
+                  epsilon: Float = 1e-5) -> LayerSpec {
+            .convBatchNormReLU(ConvBatchNormSpec(conv: conv, batchNorm: bn, inChannels: c, outChannels: out, kernel: k,
+                                                 stride: stride, padding: pad, epsilon: epsilon))
         }
-
-        var layers: [any Layer] = [
-            try unit("conv1", "bn1", in: 3, out: 64, k: 7, stride: 2, pad: 3, epsilon: 1e-3),
-            ZeroPad2D(Padding(1)), Pool2D.max(3, stride: 2),
-            try unit("conv2", "bn2", in: 64, out: 64, k: 1),
-            try unit("conv3", "bn3", in: 64, out: 192, k: 3, pad: 1),
-            ZeroPad2D(Padding(1)), Pool2D.max(3, stride: 2),
+        var layers: [LayerSpec] = [
+            unit("conv1", "bn1", in: 3, out: 64, k: 7, stride: 2, pad: 3, epsilon: 1e-3),
+            .zeroPad(Padding(1)), .maxPool(kernel: 3, stride: 2),
+            unit("conv2", "bn2", in: 64, out: 64, k: 1),
+            unit("conv3", "bn3", in: 64, out: 192, k: 3, pad: 1),
+            .zeroPad(Padding(1)), .maxPool(kernel: 3, stride: 2),
         ]
         var c = 192
-        for block in Self.blocks {
-            var branches: [any Layer] = []
+        for block in blocks {
+            var branches: [LayerSpec] = []
             var total = 0
             for b in block {
-                var parts: [any Layer] = []
+                var parts: [LayerSpec] = []
                 switch b.pool {
                 case .none: break
-                case .max: parts.append(Pool2D.max(3, stride: 2))
-                case .avg: parts.append(Pool2D.average(3, stride: 3))
+                case .max: parts.append(.maxPool(kernel: 3, stride: 2))
+                case .avg: parts.append(.averagePool(kernel: 3, stride: 3))
                 }
                 var out = c
                 if let s = b.stage {
                     let suffix = s.out2 == nil ? "" : "1"
-                    parts.append(try unit(s.layer + "_conv" + suffix, s.layer + "_bn" + suffix, in: c, out: s.out1, k: s.k1))
+                    parts.append(unit(s.layer + "_conv" + suffix, s.layer + "_bn" + suffix, in: c, out: s.out1, k: s.k1))
                     out = s.out1
                     if let o2 = s.out2 {
-                        parts.append(try unit(s.layer + "_conv2", s.layer + "_bn2", in: out, out: o2, k: s.k2,
-                                              stride: s.stride2, pad: s.pad))
+                        parts.append(unit(s.layer + "_conv2", s.layer + "_bn2", in: out, out: o2, k: s.k2,
+                                          stride: s.stride2, pad: s.pad))
                         out = o2
                     }
                 }
-                if b.padAfter != .zero { parts.append(ZeroPad2D(b.padAfter)) }
-                branches.append(Sequential(parts))
+                if b.padAfter != .zero { parts.append(.zeroPad(b.padAfter)) }
+                branches.append(.sequence(parts))
                 total += out
             }
-            layers.append(Branches(branches))
+            layers.append(.concatenate(branches))
             c = total
         }
-        layers.append(Pool2D.average(3, stride: 1))
-        layers.append(Flatten())
-        layers.append(Dense(weight: try w.take("dense_w", shape: [128, c]), bias: try w.take("dense_b", shape: [128])))
-        layers.append(L2Normalize())
+        return layers + [.averagePool(kernel: 3, stride: 1), .flatten, .dense(key: "dense", inputs: c, outputs: 128), .l2Normalize]
+    }()
+
+    /// Builds the network from the OpenFace CSV tensors (keys = file stems) or a training
+    /// checkpoint with the same keys.
+    /// - Throws: ``ModelLoadError`` naming a missing or misshapen tensor, or unused ones.
+    public init(weights source: WeightSource) throws {
+        var w = source
+        network = try LayerSpec.inferenceChain(Self.architecture, weights: &w)
         storedParameterCount = w.consumedParameterCount
         try w.finish(ignoring: ["inception_5a_3x3_conv2_m", "inception_5a_3x3_conv2_v"])
-        network = Sequential(layers)
+    }
+
+    /// A trainable twin with fresh random values (see ``LayerSpec/trainable(using:)``); its
+    /// parameters carry the OpenFace keys, so a saved checkpoint loads with ``init(weights:)``.
+    /// - Parameter generator: the source of the initial values.
+    public static func trainable<G: RandomNumberGenerator>(using generator: inout G) -> Sequential.Trainable {
+        LayerSpec.trainableChain(architecture, using: &generator)
     }
 }

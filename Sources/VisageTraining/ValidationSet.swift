@@ -1,0 +1,89 @@
+import Foundation
+import VisageNN
+
+/// Images and the pairs to verify among them, evaluated at the end of every epoch.
+public struct ValidationSet: Sendable {
+    /// One pair: two image indices and whether they show one person.
+    public struct Pair: Sendable, Equatable {
+        /// The first image.
+        public var first: Int
+        /// The second image.
+        public var second: Int
+        /// Whether the two images show one person.
+        public var same: Bool
+
+        /// Creates a pair.
+        public init(first: Int, second: Int, same: Bool) {
+            self.first = first
+            self.second = second
+            self.same = same
+        }
+    }
+
+    /// The image side length.
+    public let inputSize: Int
+    /// Preprocessed images, 8-bit planes [3, S, S] each (as ``FaceDataset`` stores them).
+    public let images: [[UInt8]]
+    /// The pairs.
+    public let pairs: [Pair]
+
+    /// Creates a validation set.
+    public init(inputSize: Int, images: [[UInt8]], pairs: [Pair]) {
+        self.inputSize = inputSize
+        self.images = images
+        self.pairs = pairs
+    }
+
+    /// Every pair of images of a dataset: same-person pairs within each identity and
+    /// different-person pairs across identities.
+    public init(allPairsOf dataset: FaceDataset) {
+        var images: [[UInt8]] = [], owner: [Int] = []
+        for (i, identity) in dataset.identities.enumerated() {
+            images += identity.images
+            owner += Array(repeating: i, count: identity.images.count)
+        }
+        var pairs: [Pair] = []
+        for a in 0..<images.count {
+            for b in (a + 1)..<max(images.count, a + 1) { pairs.append(Pair(first: a, second: b, same: owner[a] == owner[b])) }
+        }
+        self.init(inputSize: dataset.inputSize, images: images, pairs: pairs)
+    }
+
+    /// Embeds every image with `network` (batches of `batchSize`) and scores the pairs by
+    /// Euclidean distance.
+    /// - Parameters:
+    ///   - network: the inference network, [N, 3, S, S] → [N, D].
+    ///   - batchSize: images per forward pass.
+    ///   - farTarget: the false-accept rate of the VAL figure.
+    public func evaluate(_ network: any Layer, batchSize: Int = 60, farTarget: Double = 1e-3) -> VerificationMetrics? {
+        let embeddings = embed(network, batchSize: batchSize)
+        let distances = pairs.map { pair -> Float in
+            var sum: Float = 0
+            for (a, b) in zip(embeddings[pair.first], embeddings[pair.second]) { sum += (a - b) * (a - b) }
+            return sum.squareRoot()
+        }
+        return VerificationMetrics.evaluate(distances: distances, same: pairs.map(\.same), farTarget: farTarget)
+    }
+
+    /// The embedding of every image.
+    public func embed(_ network: any Layer, batchSize: Int = 60) -> [[Float]] {
+        var out: [[Float]] = []
+        var generator = SystemRandomNumberGenerator()
+        let plane = 3 * inputSize * inputSize
+        var start = 0
+        while start < images.count {
+            let chunk = images[start..<min(start + max(batchSize, 1), images.count)]
+            var x = Tensor(shape: [chunk.count, 3, inputSize, inputSize])
+            x.storage.withUnsafeMutableBufferPointer { p in
+                for (i, image) in chunk.enumerated() {
+                    Augmentation.none.apply(image, size: inputSize, into: p.baseAddress! + i * plane, using: &generator)
+                }
+            }
+            let y = network.forward(x)
+            let d = y.count / chunk.count
+            for i in 0..<chunk.count { out.append(Array(y.storage[(i * d)..<((i + 1) * d)])) }
+            start += chunk.count
+        }
+        return out
+    }
+}

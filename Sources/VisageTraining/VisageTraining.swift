@@ -1,1 +1,0 @@
-// VisageTraining module: see the README's module map.

@@ -1,5 +1,0 @@
-import XCTest
-
-final class VisageTrainingPlaceholderTests: XCTestCase {
-    func testPlaceholder() { XCTAssertEqual(1 + 1, 2) }
-}
