@@ -43,16 +43,9 @@ extension Gallery {
         try read { db in
             let personID = try Gallery.personID(db, name: personName)
             let rows = try Row.fetchAll(db, sql: """
-                SELECT id, person_id, image_sha256, box_left, box_top, box_right, box_bottom,
-                       landmarks, quality, crop IS NOT NULL, created_at
-                FROM face WHERE person_id = ? ORDER BY id
+                SELECT \(Gallery.faceColumns) FROM face WHERE person_id = ? ORDER BY id
                 """, arguments: [personID])
-            return rows.map { row in
-                FaceSample(id: FaceID(rawValue: row[0]), personID: row[1], imageSHA256: row[2],
-                           box: FaceBox(left: row[3], top: row[4], right: row[5], bottom: row[6]),
-                           landmarks: Gallery.decodeLandmarks(row[7]), quality: row[8], hasCrop: row[9],
-                           createdAt: Date(timeIntervalSince1970: row[10]))
-            }
+            return rows.map(Gallery.faceSample(from:))
         }
     }
 
@@ -68,6 +61,19 @@ extension Gallery {
     }
 
     // MARK: Helpers
+
+    /// The columns ``faceSample(from:)`` reads, in order.
+    static let faceColumns = """
+        id, person_id, image_sha256, box_left, box_top, box_right, box_bottom,
+        landmarks, quality, crop IS NOT NULL, created_at
+        """
+
+    static func faceSample(from row: Row) -> FaceSample {
+        FaceSample(id: FaceID(rawValue: row[0]), personID: row[1], imageSHA256: row[2],
+                   box: FaceBox(left: row[3], top: row[4], right: row[5], bottom: row[6]),
+                   landmarks: decodeLandmarks(row[7]), quality: row[8], hasCrop: row[9],
+                   createdAt: Date(timeIntervalSince1970: row[10]))
+    }
 
     func validate(_ face: NewFace) throws {
         guard face.embedding.count == model.dimension else {

@@ -24,17 +24,8 @@ extension Gallery {
         }
         let (version, faces) = try read { db -> (Int64, [(FaceSample, Data?)]) in
             let version = try Int64.fetchOne(db, sql: "SELECT change_counter FROM meta WHERE id = 1") ?? 0
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT id, person_id, image_sha256, box_left, box_top, box_right, box_bottom,
-                       landmarks, quality, crop, created_at FROM face ORDER BY id
-                """)
-            return (version, rows.map { row in
-                let crop: Data? = row[9]
-                return (FaceSample(id: FaceID(rawValue: row[0]), personID: row[1], imageSHA256: row[2],
-                                   box: FaceBox(left: row[3], top: row[4], right: row[5], bottom: row[6]),
-                                   landmarks: Gallery.decodeLandmarks(row[7]), quality: row[8],
-                                   hasCrop: crop != nil, createdAt: Date(timeIntervalSince1970: row[10])), crop)
-            })
+            let rows = try Row.fetchAll(db, sql: "SELECT \(Gallery.faceColumns), crop FROM face ORDER BY id")
+            return (version, rows.map { row in (Gallery.faceSample(from: row), row[11] as Data?) })
         }
         let missing = faces.filter { $0.1 == nil }.map { $0.0.id.rawValue }
         guard missing.isEmpty else { throw GalleryError.missingCrops(faces: missing) }
