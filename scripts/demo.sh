@@ -19,17 +19,37 @@ say "building visage (release)"
 swift build -c release --product visage
 VISAGE="$(swift build -c release --show-bin-path)/visage"
 
-# The demo itself. PLACEHOLDER until the CLI has its commands: the lead replaces the body with
-# the real run (e.g. enrol obama.jpg and biden.jpg, then identify/verify the other photos).
+# The demo: one photo per person is enough to know them (one-shot), then verification (1:1) and
+# recognition (1:K) on the other photos, with dlib's ResNet (the default model).
 run_demo() {
     local photos=$1
-    say "photos in $photos:"
+    local known
+    known=$(mktemp -d)
+    trap 'rm -rf "$known"' RETURN
+    # The "database": one photo per person, named after the person.
+    ln -s "$photos/obama.jpg" "$known/obama.jpg"
+    ln -s "$photos/biden.jpg" "$known/biden.jpg"
+
+    say "1. the compute back end and the models"
+    "$VISAGE" info
+
+    say "2. find faces and landmarks"
+    "$VISAGE" detect "$photos/obama.jpg" "$photos/biden.jpg" "$photos/32bit.png"
+
+    say "3. compare two photos (same person / different people)"
+    "$VISAGE" compare "$photos/obama.jpg" "$photos/obama2.jpg" || true
+    "$VISAGE" compare "$photos/obama.jpg" "$photos/biden.jpg" || true
+
+    say "4. who is it? (database: obama.jpg, biden.jpg — one photo each)"
     local photo
-    for photo in "$photos"/*.jpg "$photos"/*.png; do
-        if [[ -e $photo ]]; then say "  $(basename "$photo")"; fi
+    for photo in obama2.jpg obama3.jpg obama_partial_face.jpg 32bit.png; do
+        printf '[demo]   %-24s ' "$photo"
+        "$VISAGE" who-is-it "$photos/$photo" --db "$known" || true
     done
-    say "models in $VISAGE_MODELS"
-    "$VISAGE" --help
+
+    say "5. verify a claimed identity (exit code 0 = door open, 1 = rejected)"
+    "$VISAGE" verify "$photos/obama2.jpg" --as obama --db "$known" || true
+    "$VISAGE" verify "$photos/obama2.jpg" --as biden --db "$known" || true
 }
 
 run_demo "$PHOTOS"

@@ -9,14 +9,17 @@ struct CourseOptions: ParsableArguments {
     @Option(name: .long, help: "Folder with one photo per person; the file name (without extension) is the name.")
     var db: String
 
-    @Option(name: .long, help: "Encoder: facenet-160 or openface-nn4.")
-    var model: String = EncoderID.faceNet160.rawValue
+    @Option(name: .long, help: """
+        Encoder: dlib-resnet (default: finds and aligns the largest face of each photo), or the course's \
+        facenet-160 / openface-nn4 (whole images, resized as the course's img_to_encoding).
+        """)
+    var model: EncoderID = .dlibResNet
 
     @Option(name: .long, help: "Weights: the OpenFace CSV folder or a .safetensors checkpoint (visage train) for openface-nn4; for facenet-160 an h5 or .safetensors file (default: the model cache).")
     var weights: String?
 
-    @Option(name: .long, help: "Decision threshold τ (default 0.7, as in the course).")
-    var threshold: Float = 0.7
+    @Option(name: .long, help: "Decision threshold τ (default: the model's; 0.7 for the course's models, 0.6 for dlib-resnet).")
+    var threshold: Float?
 
     @Flag(name: .long, help: "Print one JSON object per image.")
     var json = false
@@ -25,13 +28,18 @@ struct CourseOptions: ParsableArguments {
     var fillMissingForTests = false
 
     func recognizer() throws -> CourseRecognizer {
-        guard let id = EncoderID(rawValue: model), id != .dlibResNet else {
-            throw ValidationError("--model must be facenet-160 or openface-nn4 with --db")
+        let encoder: FaceEncoder
+        if model == .dlibResNet {
+            let locator = try FaceLocator(store: ModelStore())
+            let resnet = try EncoderLoader(store: ModelStore()).encoder(.dlibResNet)
+            encoder = LargestFaceEncoder(pipeline: FacePipeline(locator: locator, encoder: resnet))
+        } else {
+            encoder = try EncoderLoader(store: ModelStore()).courseEncoder(
+                model, weights: weights.map { URL(fileURLWithPath: $0) }, fillMissingForTests: fillMissingForTests)
         }
-        let encoder = try EncoderLoader(store: ModelStore()).courseEncoder(
-            id, weights: weights.map { URL(fileURLWithPath: $0) }, fillMissingForTests: fillMissingForTests)
         let database = try FaceDatabase(folder: URL(fileURLWithPath: db), encoder: encoder)
-        return CourseRecognizer(encoder: encoder, database: database, threshold: threshold)
+        return CourseRecognizer(encoder: encoder, database: database,
+                                threshold: threshold ?? encoder.descriptor.defaultThreshold)
     }
 }
 
