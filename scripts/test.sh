@@ -20,7 +20,8 @@ say "running swift test -c release $*"
 # --disable-testable-imports matches the build above: with swift test's default (testable
 # imports on) it would compile everything a second time. Tests use public API only anyway.
 set +e
-swift test -c release --disable-testable-imports "$@" 2>&1 | tee "$log"
+# The suite is XCTest; --disable-swift-testing skips the empty Swift Testing pass.
+swift test -c release --disable-testable-imports --disable-swift-testing "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
 
@@ -28,9 +29,14 @@ echo
 say "summary (full log: $log)"
 grep -E ": error: |^Test Case .* failed" "$log" | head -n 50 || true
 grep -E "Executed [0-9]+ tests?" "$log" | tail -n 1 || true
-grep -E "Test run with [0-9]+ tests?" "$log" | tail -n 1 || true
+# One plain closing line: "tests: N passed, N failed".
+summary=$(grep -E "Executed [0-9]+ tests?, with [0-9]+ failures?" "$log" | tail -n 1 || true)
+total=$(sed -E 's/.*Executed ([0-9]+) tests?.*/\1/' <<<"$summary")
+failed=$(sed -E 's/.*with ([0-9]+) failures?.*/\1/' <<<"$summary")
 if [[ $status != 0 ]]; then
     say "FAILED (swift test exit status $status)"
+    [[ -n $summary ]] && echo "tests: $((total - failed)) passed, $failed failed"
     exit "$status"
 fi
 say "all tests passed"
+echo "tests: $((total - failed)) passed, $failed failed"
