@@ -82,7 +82,14 @@ func benchResNet(_ encoder: DlibResNetEncoder, chips: [Image], repeats: Int) thr
     let single = try best(repeats) { for chip in chips { _ = try encoder.encode([chip]) } } / Double(chips.count)
     report("resnet_batch1_per_face", single)
     let batch = (0..<32).map { chips[$0 % chips.count] }
-    let batched = try best(repeats) { _ = try encoder.encode(batch) } / Double(batch.count)
+    for size in [4, 8, 16] {
+        var sized = encoder
+        sized.batchSize = size
+        report("resnet_batch\(size)_per_face", try best(repeats) { _ = try sized.encode(batch) } / Double(batch.count))
+    }
+    var whole = encoder
+    whole.batchSize = 32
+    let batched = try best(repeats) { _ = try whole.encode(batch) } / Double(batch.count)
     report("resnet_batch32_per_face", batched)
     let gflop = 2 * Double(encoder.model.multiplyAdds) / 1e9
     report("resnet_gflop_per_face", gflop)
