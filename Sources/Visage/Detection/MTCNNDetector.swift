@@ -77,11 +77,11 @@ public struct MTCNNDetector: Sendable {
         var all: [MTCNNCandidate] = []
         for scale in MTCNNPyramid.scales(width: source.width, height: source.height, options: options) {
             let (ws, hs) = MTCNNPyramid.levelSize(width: source.width, height: source.height, scale: scale)
-            var input = Tensor(shape: [1, 3, hs, ws])
-            input.storage.withUnsafeMutableBufferPointer {
+            let input = Tensor(shape: [1, 3, hs, ws], storage: [Float](unsafeUninitializedCapacity: 3 * hs * ws) { buf, n in
                 source.resample(x0: 0, y0: 0, w: source.width, h: source.height, outWidth: ws, outHeight: hs,
-                                into: $0.baseAddress!)
-            }
+                                into: buf.baseAddress!)
+                n = 3 * hs * ws
+            })
             let out = networks.pnet(input)
             let level = cells(out, scale: Float(scale))
             all += NonMaximumSuppression.keep(level, threshold: 0.5, overlap: .union).map { level[$0] }
