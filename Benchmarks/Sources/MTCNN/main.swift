@@ -1,7 +1,7 @@
 // bench-mtcnn: milliseconds per photo of Visage's MTCNN (release build), and facenet-pytorch's
 // MTCNN on CPU measured in the same run (Benchmarks/reference/mtcnn_reference.py bench).
 //
-//   swift run -c release bench-mtcnn [--runs N] [--python PATH | --no-reference] [--recall]
+//   swift run -c release bench-mtcnn [--runs N] [--threads N] [--python PATH | --no-reference] [--recall]
 //
 // Photos (from ../shared/data or $VISAGE_SHARED_DATA): LFW AJ_Cook_0001 (250×250, one face);
 // the same photo enlarged 4× by pixel replication (1000×1000 = 1 MP, one large face); a 4×4
@@ -62,7 +62,7 @@ func enlarged(_ image: Image, by k: Int) -> Image {
 
 func processCPU() -> Double {
     var usage = rusage()
-    getrusage(RUSAGE_SELF, &usage)
+    getrusage(RUSAGE_SELF.rawValue, &usage)
     return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1000
         + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1000
 }
@@ -108,6 +108,8 @@ func recall(_ detector: MTCNNDetector) throws {
     print(String(format: "recall, AT&T faces: %d of 400 (%.2f%%) with at least one detection", att, Double(att) / 4))
 }
 
+setvbuf(stdout, nil, _IOLBF, 0)
+if let threads = option("--threads").flatMap(Int.init) { Backend.setThreads(threads) }
 do {
     print("Visage MTCNN, \(Backend.info)")
     let detector = try MTCNNDetector(store: ModelStore())

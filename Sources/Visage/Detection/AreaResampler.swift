@@ -1,4 +1,5 @@
 import VisageImage
+import VisageNN
 
 // Area interpolation as PyTorch's `F.interpolate(mode="area")`, i.e. adaptive average pooling:
 // output index i of an n → m resize averages inputs [⌊i·n/m⌋, ⌈(i+1)·n/m⌉). Windows may overlap
@@ -56,27 +57,32 @@ struct AreaResampler: Sendable {
                      "area resample region out of the image")
         var colStart = [Int](repeating: 0, count: ow), colEnd = colStart
         for i in 0..<ow { (colStart[i], colEnd[i]) = Self.window(i, w, ow) }
-        var rowSums = [Float](repeating: 0, count: h * ow)
+        var rowSums = [Float](repeating: 0, count: 3 * h * ow)
         let rowLength = width + 1
         prefix.withUnsafeBufferPointer { pp in
             rowSums.withUnsafeMutableBufferPointer { rs in
                 colStart.withUnsafeBufferPointer { cs in
                     colEnd.withUnsafeBufferPointer { ce in
-                        for ch in 0..<3 {
+                        let (pb, rb, sb, eb, db) = (UInt(bitPattern: pp.baseAddress!), UInt(bitPattern: rs.baseAddress!),
+                                                    UInt(bitPattern: cs.baseAddress!), UInt(bitPattern: ce.baseAddress!),
+                                                    UInt(bitPattern: dst))
+                        let channel = { (ch: Int) in
+                            let pp = UnsafePointer<Float>(bitPattern: pb)!, rs = UnsafeMutablePointer<Float>(bitPattern: rb)! + ch * h * ow
+                            let cs = UnsafePointer<Int>(bitPattern: sb)!, ce = UnsafePointer<Int>(bitPattern: eb)!
                             // Window sums along each row.
                             for r in 0..<h {
-                                let line = pp.baseAddress! + ch * height * rowLength + (y0 + r) * rowLength + x0
-                                let out = rs.baseAddress! + r * ow
+                                let line = pp + ch * height * rowLength + (y0 + r) * rowLength + x0
+                                let out = rs + r * ow
                                 for i in 0..<ow { out[i] = line[ce[i]] - line[cs[i]] }
                             }
                             // Window sums down the columns, then the mean, then normalisation.
-                            let plane = dst + ch * oh * ow
+                            let plane = UnsafeMutablePointer<Float>(bitPattern: db)! + ch * oh * ow
                             for j in 0..<oh {
                                 let (r0, r1) = Self.window(j, h, oh)
                                 let out = plane + j * ow
-                                out.update(from: rs.baseAddress! + r0 * ow, count: ow)
+                                out.update(from: rs + r0 * ow, count: ow)
                                 for r in (r0 + 1)..<max(r1, r0 + 1) {
-                                    let src = rs.baseAddress! + r * ow
+                                    let src = rs + r * ow
                                     for i in 0..<ow { out[i] += src[i] }
                                 }
                                 let kh = Float(r1 - r0)
@@ -85,6 +91,12 @@ struct AreaResampler: Sendable {
                                     out[i] = (mean - 127.5) * 0.0078125
                                 }
                             }
+                        }
+                        // The three channels in parallel when the level is large (the pyramid).
+                        if h * ow >= 1 << 16 {
+                            Backend.parallelFor(3, channel)
+                        } else {
+                            for ch in 0..<3 { channel(ch) }
                         }
                     }
                 }

@@ -77,11 +77,11 @@ public struct MTCNNDetector: Sendable {
         var all: [MTCNNCandidate] = []
         for scale in MTCNNPyramid.scales(width: source.width, height: source.height, options: options) {
             let (ws, hs) = MTCNNPyramid.levelSize(width: source.width, height: source.height, scale: scale)
-            var input = Tensor(shape: [1, 3, hs, ws])
-            input.storage.withUnsafeMutableBufferPointer {
+            let input = Tensor(shape: [1, 3, hs, ws], storage: [Float](unsafeUninitializedCapacity: 3 * hs * ws) { buf, n in
                 source.resample(x0: 0, y0: 0, w: source.width, h: source.height, outWidth: ws, outHeight: hs,
-                                into: $0.baseAddress!)
-            }
+                                into: buf.baseAddress!)
+                n = 3 * hs * ws
+            })
             let out = networks.pnet(input)
             let level = cells(out, scale: Float(scale))
             all += NonMaximumSuppression.keep(level, threshold: 0.5, overlap: .union).map { level[$0] }
@@ -136,11 +136,10 @@ public struct MTCNNDetector: Sendable {
             var input = Tensor(shape: [count, 3, side, side])
             let per = 3 * side * side
             input.storage.withUnsafeMutableBufferPointer { buf in
-                let base = UInt(bitPattern: buf.baseAddress!)
-                Backend.parallelFor(count) { k in
+                for k in 0..<count {
                     let r = regions[start + k]
                     source.resample(x0: r.x0, y0: r.y0, w: r.w, h: r.h, outWidth: side, outHeight: side,
-                                    into: UnsafeMutablePointer<Float>(bitPattern: base)! + k * per)
+                                    into: buf.baseAddress! + k * per)
                 }
             }
             batches.append(input)
@@ -149,22 +148,33 @@ public struct MTCNNDetector: Sendable {
         return (kept, batches)
     }
 
-    private func refine(_ boxes: [MTCNNCandidate], _ source: AreaResampler) -> [MTCNNCandidate] {
-        let (inputs, batches) = crops(boxes, side: MTCNNRNet.inputSize, source)
+    /// Runs a network on the boxes' crops and keeps the boxes scoring above `threshold`, with
+    /// their new score and offsets; `visit` sees each kept box with its network output and row.
+    private func rescore(_ boxes: [MTCNNCandidate], side: Int, threshold: Float, _ source: AreaResampler,
+                         network: (Tensor) -> MTCNNOutput,
+                         visit: (MTCNNCandidate, MTCNNOutput, Int) -> Void = { _, _, _ in }) -> [MTCNNCandidate] {
+        let (inputs, batches) = crops(boxes, side: side, source)
         var passed: [MTCNNCandidate] = []
         var index = 0
         for batch in batches {
-            let out = networks.rnet(batch)
+            let out = network(batch)
             for k in 0..<batch.n {
                 defer { index += 1 }
                 let score = out.probability.storage[2 * k + 1]
-                guard score > options.rnetThreshold else { continue }
+                guard score > threshold else { continue }
                 var box = inputs[index]
                 box.score = score
                 box.offsets = SIMD4(out.regression.storage[(4 * k)..<(4 * k + 4)])
+                visit(box, out, k)
                 passed.append(box)
             }
         }
+        return passed
+    }
+
+    private func refine(_ boxes: [MTCNNCandidate], _ source: AreaResampler) -> [MTCNNCandidate] {
+        let passed = rescore(boxes, side: MTCNNRNet.inputSize, threshold: options.rnetThreshold, source,
+                             network: networks.rnet.callAsFunction)
         var kept = NonMaximumSuppression.keep(passed, threshold: 0.7, overlap: .union).map { passed[$0] }
         for i in kept.indices {
             kept[i].regress()
@@ -174,28 +184,17 @@ public struct MTCNNDetector: Sendable {
     }
 
     private func output(_ boxes: [MTCNNCandidate], _ source: AreaResampler) -> [FaceDetection] {
-        let (inputs, batches) = crops(boxes, side: MTCNNONet.inputSize, source)
-        var passed: [MTCNNCandidate] = []
         var points: [[SIMD2<Double>]] = []
-        var index = 0
-        for batch in batches {
-            let out = networks.onet(batch)
+        var passed = rescore(boxes, side: MTCNNONet.inputSize, threshold: options.onetThreshold, source,
+                             network: networks.onet.callAsFunction) { box, out, k in
+            // Landmarks are placed in the box O-Net saw, before its regression.
             let marks = out.landmarks!.storage
-            for k in 0..<batch.n {
-                defer { index += 1 }
-                let score = out.probability.storage[2 * k + 1]
-                guard score > options.onetThreshold else { continue }
-                var box = inputs[index]
-                box.score = score
-                box.offsets = SIMD4(out.regression.storage[(4 * k)..<(4 * k + 4)])
-                let w = box.x2 - box.x1 + 1, h = box.y2 - box.y1 + 1
-                points.append((0..<5).map { j in
-                    SIMD2(Double(w * marks[10 * k + j] + box.x1 - 1), Double(h * marks[10 * k + 5 + j] + box.y1 - 1))
-                })
-                box.regress()
-                passed.append(box)
-            }
+            let w = box.x2 - box.x1 + 1, h = box.y2 - box.y1 + 1
+            points.append((0..<5).map { j in
+                SIMD2(Double(w * marks[10 * k + j] + box.x1 - 1), Double(h * marks[10 * k + 5 + j] + box.y1 - 1))
+            })
         }
+        for i in passed.indices { passed[i].regress() }
         return NonMaximumSuppression.keep(passed, threshold: 0.7, overlap: .minimum).map { i in
             let b = passed[i]
             return FaceDetection(left: Double(b.x1), top: Double(b.y1), right: Double(b.x2), bottom: Double(b.y2),

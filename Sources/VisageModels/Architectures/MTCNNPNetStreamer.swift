@@ -17,8 +17,8 @@ struct MTCNNPNetStreamer: Sendable {
     let weight3: [Float], b3: [Float], a3: [Float]   // [32, 144]
     let heads: [Float], headBias: [Float]       // [6, 32]: two logits, then four offsets
 
-    /// Output rows per band: about 4096 output pixels, so conv3's column buffer is ~2.4 MB.
-    static func bandRows(outputWidth: Int) -> Int { max(1, 4096 / max(outputWidth, 1)) }
+    /// Output rows per band: about 8192 output pixels, so conv3's column buffer is ~4.7 MB.
+    static func bandRows(outputWidth: Int) -> Int { max(1, 8192 / max(outputWidth, 1)) }
 
     /// Runs P-Net on `3 × h × w` planes (h, w ≥ 12).
     /// - Returns: the face probability plane and the four offset planes, each H4 × W4.

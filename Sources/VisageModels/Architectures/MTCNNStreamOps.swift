@@ -7,6 +7,18 @@ import VisageNN
 
 /// The elementwise and data-movement steps of the MTCNN fast paths.
 enum StreamOps {
+    /// Runs `body(c)` for every channel, spread over the back end's threads only when there is
+    /// enough work (`total` elements) to pay for waking them: many small parallel loops cost more
+    /// in hand-overs than they save, above all on a busy machine.
+    @inline(__always)
+    static func forEachChannel(_ channels: Int, total: Int, _ body: (Int) -> Void) {
+        if total >= 1 << 17 {
+            Backend.parallelFor(channels, body)
+        } else {
+            for c in 0..<channels { body(c) }
+        }
+    }
+
     /// Columns of a k × k stride-1 valid convolution of one sample: row (c·k + ky)·k + kx holds,
     /// at column oy·outWidth + ox, `src[c·planeStride + (oy + ky)·rowStride + ox + kx]`; rows of
     /// `dst` are `dstRowStride` apart.
@@ -15,14 +27,24 @@ enum StreamOps {
                        dstRowStride: Int? = nil) {
         let n = dstRowStride ?? rows * outWidth
         let (db, sb) = (UInt(bitPattern: dst), UInt(bitPattern: src))
-        Backend.parallelFor(channels) { c in
+        forEachChannel(channels, total: channels * k * k * rows * outWidth) { c in
             let dst = UnsafeMutablePointer<Float>(bitPattern: db)!, src = UnsafePointer<Float>(bitPattern: sb)!
             for ky in 0..<k {
                 for kx in 0..<k {
                     let row = dst + ((c * k + ky) * k + kx) * n
                     let base = src + c * planeStride + ky * rowStride + kx
-                    for oy in 0..<rows {
-                        (row + oy * outWidth).update(from: base + oy * rowStride, count: outWidth)
+                    if outWidth >= 64 {
+                        for oy in 0..<rows {
+                            (row + oy * outWidth).update(from: base + oy * rowStride, count: outWidth)
+                        }
+                    } else {
+                        // Short rows: a library call per row would cost more than the copy.
+                        var d = row
+                        for oy in 0..<rows {
+                            let line = base + oy * rowStride
+                            for ox in 0..<outWidth { d[ox] = line[ox] }
+                            d += outWidth
+                        }
                     }
                 }
             }
@@ -33,7 +55,7 @@ enum StreamOps {
     static func biasPReLU(_ x: UnsafeMutablePointer<Float>, channels: Int, count: Int, planeStride: Int,
                           bias: [Float], slope: [Float]) {
         let xb = UInt(bitPattern: x)
-        Backend.parallelFor(channels) { c in
+        forEachChannel(channels, total: channels * count) { c in
             let p = UnsafeMutablePointer<Float>(bitPattern: xb)! + c * planeStride
             let (b, a) = (bias[c], slope[c])
             for i in 0..<count {
@@ -51,37 +73,52 @@ enum StreamOps {
         return out
     }
 
-    /// Max pooling (ceil mode) of `planes` planes of `height` × `width`.
+    /// Max pooling (ceil mode) of `planes` planes of `height` × `width`: per output row, the
+    /// column maxima over the window's rows, then the maxima over each window's columns.
     static func maxPool(_ src: UnsafePointer<Float>, planeStride: Int, planes: Int, height: Int, width: Int,
                         kernel k: Int, stride s: Int, into dst: UnsafeMutablePointer<Float>, dstPlaneStride: Int) {
         let ho = pooledExtent(height, kernel: k, stride: s), wo = pooledExtent(width, kernel: k, stride: s)
         let (sb, db) = (UInt(bitPattern: src), UInt(bitPattern: dst))
-        Backend.parallelFor(planes) { plane in
+        forEachChannel(planes, total: planes * height * width) { plane in
             let src = UnsafePointer<Float>(bitPattern: sb)! + plane * planeStride
             let out = UnsafeMutablePointer<Float>(bitPattern: db)! + plane * dstPlaneStride
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: wo) { rowMax in
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: width) { buffer in
+                let colMax = buffer.baseAddress!
                 for oy in 0..<ho {
-                    let y0 = oy * s, y1 = min(y0 + k, height)
-                    for ox in 0..<wo {
-                        let x0 = ox * s, x1 = min(x0 + k, width)
-                        var m = src[y0 * width + x0]
-                        for x in (x0 + 1)..<max(x1, x0 + 1) { m = max(m, src[y0 * width + x]) }
-                        rowMax[ox] = m
-                    }
-                    for y in (y0 + 1)..<max(y1, y0 + 1) {
+                    let y0 = oy * s, y1 = min(y0 + k, height)  // y0 < height: ceil mode starts inside
+                    colMax.update(from: src + y0 * width, count: width)
+                    for y in (y0 + 1)..<y1 {
                         let line = src + y * width
-                        for ox in 0..<wo {
-                            let x0 = ox * s, x1 = min(x0 + k, width)
-                            var m = rowMax[ox]
-                            for x in x0..<x1 { m = max(m, line[x]) }
-                            rowMax[ox] = m
+                        for x in 0..<width { colMax[x] = larger(colMax[x], line[x]) }
+                    }
+                    let o = out + oy * wo
+                    // Whole windows, unrolled for MTCNN's 3×3 and 2×2 kernels, then the clipped tail.
+                    let whole = width >= k ? min((width - k) / s + 1, wo) : 0
+                    if k == 3 {
+                        for ox in 0..<whole {
+                            let x0 = ox &* s
+                            o[ox] = larger(larger(colMax[x0], colMax[x0 &+ 1]), colMax[x0 &+ 2])
+                        }
+                    } else if k == 2 {
+                        for ox in 0..<whole {
+                            let x0 = ox &* s
+                            o[ox] = larger(colMax[x0], colMax[x0 &+ 1])
                         }
                     }
-                    (out + oy * wo).update(from: rowMax.baseAddress!, count: wo)
+                    for ox in (k == 2 || k == 3 ? whole : 0)..<wo {
+                        let x0 = ox * s, x1 = min(x0 + k, width)
+                        var m = colMax[x0]
+                        for x in (x0 + 1)..<x1 { m = larger(m, colMax[x]) }
+                        o[ox] = m
+                    }
                 }
             }
         }
     }
+
+    /// `a > b ? a : b`, the form that compiles to one `maxps` (activations are never NaN here).
+    @inline(__always)
+    static func larger(_ a: Float, _ b: Float) -> Float { a > b ? a : b }
 
     /// Moves rows `from..<from+count` of each plane to rows `0..<count`.
     static func shiftRows(_ x: UnsafeMutablePointer<Float>, channels: Int, planeStride: Int, rowLength: Int,
