@@ -98,7 +98,8 @@ struct Scanner {
         perWorker.withUnsafeMutableBufferPointer { slots in
             Backend.parallelFor(workers) { w in
                 var lists = [CandidateList](repeating: fresh, count: queries.count)
-                var scratch = TileScratch(precision: precision, dimension: queries.dimension)
+                var scratch = TileScratch(precision: precision, dimension: queries.dimension,
+                                          queries: Swift.min(queries.count, Self.kernelQueryBlock))
                 for t in stride(from: w, to: tiles.count, by: workers) {
                     let s = segments[tiles[t].segment]
                     let start = tiles[t].start
@@ -164,8 +165,8 @@ private struct TileScratch {
     let decoded: UnsafeMutablePointer<Float>?
     private let owner: Owner
 
-    init(precision: VectorPrecision, dimension: Int) {
-        let n = Scanner.kernelQueryBlock * Scanner.kernelTileRows
+    init(precision: VectorPrecision, dimension: Int, queries: Int) {
+        let n = queries * Scanner.kernelTileRows
         owner = Owner(n: n, decoded: precision == .float16 ? Scanner.decodeSliceRows * dimension : 0)
         floatDots = owner.floats
         intDots = owner.ints
