@@ -82,15 +82,38 @@ enum DotKernels {
                 o[3 * ldo] = a30.wrappedSum() &+ tail(x0, q3, j, d); o[3 * ldo + 1] = a31.wrappedSum() &+ tail(x1, q3, j, d)
                 qi += 4
             }
-            while qi < queryCount {
-                out[qi * ldo + r] = dot(x0, q + qi * d, d)
-                out[qi * ldo + r + 1] = dot(x1, q + qi * d, d)
-                qi += 1
-            }
             r += 2
         }
         if r < count {
-            for qi in 0..<queryCount { out[qi * ldo + r] = dot(x + r * d, q + qi * d, d) }
+            for qi in 0..<(queryCount & ~3) { out[qi * ldo + r] = dot(x + r * d, q + qi * d, d) }
+        }
+        // The last queries (fewer than four; all of them for single queries): four rows share
+        // each load of the query.
+        for qi in (queryCount & ~3)..<queryCount {
+            let qp = q + qi * d, o = out + qi * ldo
+            r = 0
+            while r + 4 <= count {
+                let x0 = x + r * d, x1 = x0 + d, x2 = x1 + d, x3 = x2 + d
+                var a0 = SIMD4<Int32>(), a1 = SIMD4<Int32>(), a2 = SIMD4<Int32>(), a3 = SIMD4<Int32>()
+                var j = 0
+                while j < d8 {
+                    let w = load(qp + j)
+                    a0 &+= madd(widen(x0 + j), w)
+                    a1 &+= madd(widen(x1 + j), w)
+                    a2 &+= madd(widen(x2 + j), w)
+                    a3 &+= madd(widen(x3 + j), w)
+                    j += 8
+                }
+                o[r] = a0.wrappedSum() &+ tail(x0, qp, j, d)
+                o[r + 1] = a1.wrappedSum() &+ tail(x1, qp, j, d)
+                o[r + 2] = a2.wrappedSum() &+ tail(x2, qp, j, d)
+                o[r + 3] = a3.wrappedSum() &+ tail(x3, qp, j, d)
+                r += 4
+            }
+            while r < count {
+                o[r] = dot(x + r * d, qp, d)
+                r += 1
+            }
         }
     }
 

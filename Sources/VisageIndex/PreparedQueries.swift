@@ -11,6 +11,8 @@ struct PreparedQueries {
     let vectors: [Float]
     /// Int16 weights (int8 indexes only).
     private(set) var weights: [Int16] = []
+    /// Float weights `q_j · scale_j` (int8 indexes only), for BLAS products with the codes.
+    private(set) var floatWeights: [Float] = []
     /// Score coefficients per query: partial distance = norm + a · dot + b.
     private(set) var a: [Float]
     private(set) var b: [Float]
@@ -25,6 +27,7 @@ struct PreparedQueries {
         // |weight| ≤ range keeps dimension × 255 × range below 2³¹ (and within Int16).
         let range = Float(Swift.min(32767, Int(Int32.max) / (dimension * 255)))
         weights = [Int16](repeating: 0, count: vectors.count)
+        floatWeights = [Float](repeating: 0, count: vectors.count)
         var w = [Float](repeating: 0, count: dimension)
         for qi in 0..<count {
             var base: Float = 0, largest: Float = 0
@@ -34,6 +37,7 @@ struct PreparedQueries {
                 w[j] = v * quantizer.scales[j]
                 largest = Swift.max(largest, abs(w[j]))
             }
+            for j in 0..<dimension { floatWeights[qi * dimension + j] = w[j] }
             let s = largest > 0 ? range / largest : 1
             for j in 0..<dimension { weights[qi * dimension + j] = Int16((w[j] * s).rounded()) }
             a[qi] = -2 / s

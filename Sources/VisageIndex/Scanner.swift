@@ -4,13 +4,17 @@ import VisageNN
 /// candidates.
 ///
 /// Two strategies:
-/// - Large batches of float32 / float16 rows: one BLAS product per tile of rows
-///   (`queries × tileᵀ`, the tile decoded from float16 first), the back end's threads inside the
-///   product, then the selection spread over the queries.
-/// - Small batches and int8: the tiles are spread over the back end's threads, each with its
-///   own candidate lists (merged at the end) and the dot-product kernels of ``DotKernels``.
+/// - Batches of ``gemmMinimumBatch`` queries or more: one BLAS product per tile of rows
+///   (`queries × tileᵀ`; float16 tiles are decoded first, int8 tiles converted to floats and
+///   multiplied with the query weights `q_j · scale_j`), the back end's threads inside the
+///   product, then the selection spread over the queries. The product is compute-bound here,
+///   and the BLAS kernels (AVX2 / AVX-512 FMA, chosen at run time) are faster than any
+///   integer kernel Swift can emit for the baseline x86-64 target (SSE2).
+/// - Smaller batches (memory-bound): the tiles are spread over the back end's threads, each
+///   with its own candidate lists (merged at the end) and the kernels of ``DotKernels``;
+///   int8 rows use integer dot products, so a scan reads one byte per component.
 struct Scanner {
-    /// Batches of at least this many queries use the BLAS product (float32 / float16).
+    /// Batches of at least this many queries use the BLAS product.
     static let gemmMinimumBatch = 8
     /// Rows per BLAS product.
     static let gemmTileRows = 8192
@@ -31,7 +35,7 @@ struct Scanner {
     /// Each query's best `capacity` candidates (distinct labels when `distinctLabels`).
     func run(capacity: Int, distinctLabels: Bool) -> [CandidateList] {
         let fresh = CandidateList(capacity: capacity, distinctLabels: distinctLabels)
-        if precision != .int8 && queries.count >= Self.gemmMinimumBatch {
+        if queries.count >= Self.gemmMinimumBatch {
             var lists = [CandidateList](repeating: fresh, count: queries.count)
             for start in stride(from: 0, to: queries.count, by: Self.gemmQueryBlock) {
                 let n = Swift.min(Self.gemmQueryBlock, queries.count - start)
@@ -48,27 +52,34 @@ struct Scanner {
         let d = queries.dimension, tile = Self.gemmTileRows
         let dots = UnsafeMutablePointer<Float>.allocate(capacity: nq * tile)
         defer { dots.deallocate() }
-        let decoded = precision == .float16 ? UnsafeMutablePointer<Float>.allocate(capacity: tile * d) : nil
+        let decoded = precision.isCompact ? UnsafeMutablePointer<Float>.allocate(capacity: tile * d) : nil
         defer { decoded?.deallocate() }
-        queries.vectors.withUnsafeBufferPointer { qv in
+        // Int8: the product is with the query's weights q_j · scale_j and the raw codes.
+        let left = precision == .int8 ? queries.floatWeights : queries.vectors
+        left.withUnsafeBufferPointer { qv in
             let q = qv.baseAddress! + queryStart * d
             for s in segments {
                 for start in stride(from: 0, to: s.count, by: tile) {
                     let rows = Swift.min(tile, s.count - start)
                     var matrix = s.vectors + start * d
-                    if let decoded, let halves = s.halves {
+                    if let decoded {
                         let chunk = 512
                         Backend.parallelFor((rows + chunk - 1) / chunk) { c in
                             let r0 = c * chunk, n = Swift.min(chunk, rows - r0)
-                            HalfConversion.decode(halves + (start + r0) * d, into: decoded + r0 * d, count: n * d)
+                            let offset = (start + r0) * d
+                            if let halves = s.halves {
+                                HalfConversion.decode(halves + offset, into: decoded + r0 * d, count: n * d)
+                            } else if let codes = s.codes {
+                                for i in 0..<(n * d) { decoded[r0 * d + i] = Float(codes[offset + i]) }
+                            }
                         }
                         matrix = UnsafePointer(decoded)
                     }
                     Gemm.sgemm(transB: true, m: nq, n: rows, k: d, a: q, lda: d, b: matrix, ldb: d,
                                c: dots, ldc: rows)
                     Backend.parallelFor(nq) { qi in
-                        Selection.select(dots + qi * rows, a: -2, b: 0, segment: s, start: start, count: rows,
-                                         removed: removed, into: &lists[qi])
+                        Selection.select(dots + qi * rows, a: -2, b: queries.b[queryStart + qi], segment: s,
+                                         start: start, count: rows, removed: removed, into: &lists[qi])
                     }
                 }
             }
@@ -87,7 +98,8 @@ struct Scanner {
         perWorker.withUnsafeMutableBufferPointer { slots in
             Backend.parallelFor(workers) { w in
                 var lists = [CandidateList](repeating: fresh, count: queries.count)
-                var scratch = TileScratch(precision: precision, dimension: queries.dimension)
+                var scratch = TileScratch(precision: precision, dimension: queries.dimension,
+                                          queries: Swift.min(queries.count, Self.kernelQueryBlock))
                 for t in stride(from: w, to: tiles.count, by: workers) {
                     let s = segments[tiles[t].segment]
                     let start = tiles[t].start
@@ -153,8 +165,8 @@ private struct TileScratch {
     let decoded: UnsafeMutablePointer<Float>?
     private let owner: Owner
 
-    init(precision: VectorPrecision, dimension: Int) {
-        let n = Scanner.kernelQueryBlock * Scanner.kernelTileRows
+    init(precision: VectorPrecision, dimension: Int, queries: Int) {
+        let n = queries * Scanner.kernelTileRows
         owner = Owner(n: n, decoded: precision == .float16 ? Scanner.decodeSliceRows * dimension : 0)
         floatDots = owner.floats
         intDots = owner.ints

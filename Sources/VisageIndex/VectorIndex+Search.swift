@@ -35,6 +35,20 @@ extension VectorIndex {
         }
     }
 
+    /// The `k` nearest vectors (or labels) of one query, nearest first.
+    /// - Parameters:
+    ///   - query: `dimension` floats.
+    ///   - k: the number of results.
+    ///   - options: grouping and re-ranking.
+    /// - Throws: as ``search(_:k:options:)``, and ``VectorIndexError/dimensionMismatch(expected:elementCount:)``
+    ///   unless `query` holds exactly one vector.
+    public func nearest(to query: [Float], k: Int, options: SearchOptions = SearchOptions()) throws -> [SearchHit] {
+        guard query.count == dimension else {
+            throw VectorIndexError.dimensionMismatch(expected: dimension, elementCount: query.count)
+        }
+        return try search(query, k: k, options: options)[0]
+    }
+
     /// Exact float32 distances of a query's candidates; the best `k`.
     private func rerank(_ list: CandidateList, query: UnsafePointer<Float>, k: Int, segments: [SegmentView]) -> [SearchHit] {
         var hits: [SearchHit] = []

@@ -25,10 +25,13 @@ struct SearchBenchCommand: ParsableCommand {
         abstract: "Time top-k search over random unit vectors (seeded: the same vectors on every run).",
         discussion: """
         Queries run in batches of --batch after one untimed warm-up batch. queries_per_second is \
-        queries over total time; p50_ms / p99_ms are batch latencies. memory_bytes counts the \
-        vectors or codes every search scans, their norms, labels and ids, and the float32 \
-        re-rank vectors when they are in memory (with --mapped they stay on disk and only the \
-        re-ranked rows are read). rss_bytes is the process's resident memory after the run.
+        queries over total time; p50_ms / p99_ms are batch latencies. memory_bytes counts what \
+        stays in memory: the vectors or codes every search scans, their norms, labels and ids, \
+        and the float32 re-rank vectors of fp16 / int8 indexes when they are in memory. With \
+        --mapped the index is saved, evicted from the page cache and opened cold (open_ms); the \
+        re-rank vectors then stay on disk and file_cached_bytes shows how much of the file the \
+        run read in. rss_bytes is the process's resident set after the run (file pages mapped \
+        from the page cache, possibly as 2 MB folios, count in it).
         """)
 
     @Option(name: .long, help: "Vectors in the index.")
@@ -81,19 +84,26 @@ struct SearchBenchCommand: ParsableCommand {
 
     func run() throws {
         if let threads { Backend.setThreads(threads) }
+        // Base vectors first: the queries are then the same prefix for any --queries.
         var rng = SeededVectors(seed: seed)
+        var (index, buildSeconds) = try build(&rng)
         let queryVectors = rng.unitVectors(queries, dimension: dim)
-        var (index, buildSeconds) = try build(&rng, queryVectors: queryVectors)
+        if let vectorsOut {
+            try queryVectors.withUnsafeBytes {
+                try Data($0).write(to: URL(fileURLWithPath: vectorsOut).appendingPathComponent("queries.f32"))
+            }
+        }
         var openMs: Double?
         var file: URL?
         if mapped {
             let url = FileManager.default.temporaryDirectory.appendingPathComponent("visage-bench-\(UUID().uuidString).vsi")
+            file = url
             try index.save(to: url)
             index = try VectorIndex(dimension: 1)  // release the in-memory rows before reopening
+            PageCache.drop(path: url.path)  // a cold open, and cold reads of re-ranked rows
             let start = DispatchTime.now()
             index = try VectorIndex.open(contentsOf: url)
             openMs = seconds(since: start) * 1000
-            file = url
         }
         defer { if let file { try? FileManager.default.removeItem(at: file) } }
 
@@ -111,17 +121,17 @@ struct SearchBenchCommand: ParsableCommand {
         }
         let total = seconds(since: start)
         if let idsOut { try ids.withUnsafeBytes { try Data($0).write(to: URL(fileURLWithPath: idsOut)) } }
-        report(index: index, build: buildSeconds, openMs: openMs, total: total, latencies: latencies)
+        report(index: index, build: buildSeconds, openMs: openMs, total: total, latencies: latencies,
+               cached: file.flatMap { PageCache.cachedBytes(path: $0.path) })
     }
 
     /// Generates the base vectors, writes them if asked, and indexes them.
-    private func build(_ rng: inout SeededVectors, queryVectors: [Float]) throws -> (VectorIndex, Double) {
+    private func build(_ rng: inout SeededVectors) throws -> (VectorIndex, Double) {
         let base = rng.unitVectors(n, dimension: dim)
         if let vectorsOut {
             let folder = URL(fileURLWithPath: vectorsOut)
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             try base.withUnsafeBytes { try Data($0).write(to: folder.appendingPathComponent("base.f32")) }
-            try queryVectors.withUnsafeBytes { try Data($0).write(to: folder.appendingPathComponent("queries.f32")) }
         }
         let start = DispatchTime.now()
         let index = try VectorIndex(dimension: dim, precision: precision)
@@ -129,12 +139,13 @@ struct SearchBenchCommand: ParsableCommand {
         return (index, seconds(since: start))
     }
 
-    private func report(index: VectorIndex, build: Double, openMs: Double?, total: Double, latencies: [Double]) {
+    private func report(index: VectorIndex, build: Double, openMs: Double?, total: Double, latencies: [Double],
+                        cached: Int?) {
         let sorted = latencies.sorted()
         func percentile(_ p: Double) -> Double { sorted[Swift.min(sorted.count - 1, Int((p * Double(sorted.count)).rounded(.up)) - 1)] * 1000 }
         let usage = index.memoryUsage
         let qps = Double(queries) / total
-        let rss = residentSetBytes()
+        let rss = statusBytes("VmRSS")
         if json {
             print(JSON.object([
                 ("n", .int(n)), ("dim", .int(dim)), ("queries", .int(queries)), ("batch", .int(batch)), ("k", .int(k)),
@@ -145,6 +156,9 @@ struct SearchBenchCommand: ParsableCommand {
                 ("p99_ms", .number(percentile(0.99), decimals: 3)), ("memory_bytes", .int(usage.residentBytes)),
                 ("scanned_bytes", .int(usage.scannedBytes)), ("rerank_bytes", .int(usage.rerankBytes)),
                 ("rss_bytes", rss.map { .int($0) } ?? .null),
+                ("rss_anon_bytes", statusBytes("RssAnon").map { .int($0) } ?? .null),
+                ("rss_file_bytes", statusBytes("RssFile").map { .int($0) } ?? .null),
+                ("file_cached_bytes", cached.map { .int($0) } ?? .null),
             ]).text)
             return
         }
@@ -153,55 +167,20 @@ struct SearchBenchCommand: ParsableCommand {
         print(String(format: "  %.1f queries/s, batch latency p50 %.2f ms, p99 %.2f ms", qps, percentile(0.5), percentile(0.99)))
         print("  memory \(usage.residentBytes) bytes (scanned \(usage.scannedBytes), re-rank \(usage.rerankBytes)"
               + (mapped ? " on disk" : "") + ")" + (rss.map { ", resident set \($0) bytes" } ?? ""))
+        if let cached { print("  index file in the page cache after the run: \(cached) bytes") }
     }
 
     private func seconds(since start: DispatchTime) -> Double {
         Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
     }
 
-    /// The process's resident set (Linux), or `nil` where `/proc` is missing.
-    private func residentSetBytes() -> Int? {
+    /// A field of the process's status in bytes (Linux), e.g. `VmRSS`, `RssAnon`, `RssFile`;
+    /// `nil` where `/proc` is missing.
+    private func statusBytes(_ field: String) -> Int? {
         guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix(field + ":") }),
               let kb = Int(line.split(separator: " ").dropFirst().first ?? "")
         else { return nil }
         return kb * 1024
-    }
-}
-
-/// Seeded random unit vectors (SplitMix64, Box–Muller), identical on every run and platform.
-struct SeededVectors {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    private mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// `count` unit vectors, row-major (Gaussian components, normalised).
-    mutating func unitVectors(_ count: Int, dimension: Int) -> [Float] {
-        var out = [Float](repeating: 0, count: count * dimension)
-        var row = [Double](repeating: 0, count: dimension + 1)
-        for r in 0..<count {
-            var j = 0
-            while j < dimension {
-                let u = (Double(next() >> 11) + 1) / 9_007_199_254_740_992  // (0, 1]
-                let v = Double(next() >> 11) / 9_007_199_254_740_992
-                let radius = (-2 * log(u)).squareRoot(), angle = 2 * Double.pi * v
-                row[j] = radius * cos(angle)
-                row[j + 1] = radius * sin(angle)
-                j += 2
-            }
-            var norm = 0.0
-            for j in 0..<dimension { norm += row[j] * row[j] }
-            let scale = 1 / norm.squareRoot()
-            for j in 0..<dimension { out[r * dimension + j] = Float(row[j] * scale) }
-        }
-        return out
     }
 }

@@ -52,6 +52,31 @@ final class CompactSearchTests: XCTestCase {
         }
     }
 
+    func testOddDimensionsAndBothScanStrategies() throws {
+        // Dimension 37 exercises the kernels' tails; batches of 1 and 3 use the kernels,
+        // 12 the BLAS strategy.
+        var rng = RandomVectors(seed: 37)
+        let d = 37
+        let base = rng.unitVectors(3000, dimension: d)
+        let queries = rng.unitVectors(24, dimension: d)
+        let truth = BruteForce.search(base: base, queries: queries, dimension: d, k: 3)
+        for precision in [VectorPrecision.float16, .int8] {
+            let index = try VectorIndex(dimension: d, precision: precision)
+            try index.add(base, labels: (0..<3000).map { Int64($0) })
+            for batch in [1, 3, 12] {
+                var hits: [[SearchHit]] = []
+                for start in stride(from: 0, to: 24, by: batch) {
+                    hits += try index.search(Array(queries[(start * d)..<((start + batch) * d)]), k: 3)
+                }
+                let agree = zip(hits, truth).filter { $0.0[0].id == $0.1[0].id }.count
+                XCTAssertGreaterThanOrEqual(agree, 23, "\(precision), batch \(batch): top-1 agrees on \(agree) of 24")
+                for (h, t) in zip(hits, truth) where h[0].id == t[0].id {
+                    XCTAssertEqual(Double(h[0].distance), t[0].distance, accuracy: 1e-4)
+                }
+            }
+        }
+    }
+
     func testInt8QuantizerIsFittedToTheFirstBatchOrGiven() throws {
         var rng = RandomVectors(seed: 5)
         let base = rng.unitVectors(200, dimension: 8)
