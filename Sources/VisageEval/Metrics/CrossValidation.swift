@@ -32,7 +32,7 @@ public struct CrossValidation: Equatable, Sendable, Codable {
         if let empty = folds.firstIndex(where: \.isEmpty) { throw EvalError.invalidScores("fold \(empty + 1) is empty") }
         for fold in folds { _ = try fold.validated() }
         self.folds = try folds.indices.map { test in
-            let training = folds.indices.filter { $0 != test }.flatMap { folds[$0] }
+            let training = folds.pooled(leavingOut: test)
             let choice = try AccuracyThreshold(bestFor: training)
             return FoldEvaluation(threshold: choice.threshold, trainingAccuracy: choice.accuracy,
                                   testAccuracy: folds[test].accuracy(threshold: choice.threshold),
@@ -46,6 +46,13 @@ public struct CrossValidation: Equatable, Sendable, Codable {
     public var accuracyStd: Double { Statistics.populationStd(folds.map(\.testAccuracy)) }
     /// The thresholds chosen for the folds, in fold order.
     public var thresholds: [Double] { folds.map(\.threshold) }
+}
+
+extension Array where Element == [ScoredPair] {
+    /// All folds but one, pooled: the training set when fold `test` is held out.
+    func pooled(leavingOut test: Int) -> [ScoredPair] {
+        indices.filter { $0 != test }.flatMap { self[$0] }
+    }
 }
 
 /// Means and spreads.

@@ -51,7 +51,7 @@ public struct ValidationRate: Equatable, Sendable, Codable {
         }
         var resolvable = true
         self.folds = try folds.indices.map { test in
-            let roc = try ROCCurve(pairs: folds.indices.filter { $0 != test }.flatMap { folds[$0] })
+            let roc = try ROCCurve(pairs: folds.pooled(leavingOut: test))
             if Double(roc.impostorCount) * targetFAR < 1 { resolvable = false }
             let point = roc.operatingPoint(maxFAR: targetFAR)
             let genuine = folds[test].filter(\.isSame), impostor = folds[test].filter { !$0.isSame }
