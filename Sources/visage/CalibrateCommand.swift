@@ -68,8 +68,7 @@ struct CalibrateCommand: ParsableCommand {
             let marker = roc.operatingPoint(maxFalseAccepts: Int((calibration.calibrationFAR * Double(roc.impostorCount)).rounded()))
             let plot = ROCPlot(series: [ROCPlot.Series(label: embedder.label, curve: roc, marker: marker)],
                                title: "ROC: \(URL(fileURLWithPath: directory).lastPathComponent), \(people.names.count) people")
-            if let path = rocSVG { try writeText(plot.svg(), to: path) }
-            if let path = rocPNG { try plot.image().write(to: path, as: .png()) }
+            try writeROC(plot, svg: rocSVG, png: rocPNG)
         }
     }
 
@@ -97,14 +96,5 @@ struct CalibrateCommand: ParsableCommand {
             String(format: "AUC: %.4f, EER: %.4f", c.auc, c.eer),
             "written: \(url.path)",
         ].joined(separator: "\n")
-    }
-}
-
-/// Writes a text file, naming the path in the error.
-func writeText(_ text: String, to path: String) throws {
-    do {
-        try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
-    } catch {
-        throw CLIError("cannot write \(path): \(error.localizedDescription)")
     }
 }

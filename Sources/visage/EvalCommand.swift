@@ -85,19 +85,6 @@ struct EvalPairsCommand: ParsableCommand {
         let name = URL(fileURLWithPath: pairs).lastPathComponent
         let plot = ROCPlot(series: [ROCPlot.Series(label: report.model, curve: report.roc)],
                            title: "ROC: \(name), \(report.pairCount) pairs")
-        if let path = rocSVG {
-            do {
-                try Data(plot.svg().utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
-            } catch {
-                throw CLIError("cannot write \(path): \(error.localizedDescription)")
-            }
-        }
-        if let path = rocPNG {
-            do {
-                try plot.image().write(to: path, as: .png())
-            } catch {
-                throw CLIError("cannot write \(path): \(error)")
-            }
-        }
+        try writeROC(plot, svg: rocSVG, png: rocPNG)
     }
 }
