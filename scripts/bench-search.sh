@@ -26,8 +26,7 @@ trap 'rm -rf "$WORK"' EXIT
 
 for n in $SIZES; do
     echo "n = $n: writing vectors" >&2
-    "$BIN" bench search --n "$n" --dim "$DIM" --queries "$QMAX" --batch "$QMAX" --k "$K" \
-        --vectors-out "$WORK/v$n" --json --threads "$THREADS" > /dev/null
+    "$BIN" bench search --n "$n" --dim "$DIM" --queries "$QMAX" --vectors-out "$WORK/v$n" --skip-search
     for batch in 1 64; do
         q=$(( batch == 1 ? QB1 : QB64 ))
         echo "n = $n, batch $batch: faiss" >&2

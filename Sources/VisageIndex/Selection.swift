@@ -5,46 +5,23 @@
 /// is left out (it is the same for every row). Eight rows are compared at once; the rare rows
 /// that pass are checked against the deletions and offered one by one.
 enum Selection {
-    /// Float dot products (float32 and float16 scans: a = −2, b = 0).
+    /// Partial distances from float dot products (a = −2; b = 0, or the int8 query's offset
+    /// term) or from the int8 kernels' integer dot products (a = −2 / query scale).
     @inline(__always)
-    static func select(_ dots: UnsafePointer<Float>, a: Float, b: Float, segment s: SegmentView,
-                       start: Int, count: Int, removed: Tombstones, into list: inout CandidateList) {
+    static func select<Dot: ScanDot>(_ dots: UnsafePointer<Dot>, a: Float, b: Float, segment s: SegmentView,
+                                     start: Int, count: Int, removed: Tombstones, into list: inout CandidateList) {
         let norms = s.norms + start
         var r = 0
         while r + 8 <= count {
-            let v = load(norms + r) + a * load(dots + r) + b
+            let v = Float.lanes(norms + r) + a * Dot.lanes(dots + r) + b
             if any(v .< list.threshold) { offerLanes(v, r, s, start, removed, &list) }
             r += 8
         }
         while r < count {
-            let v = norms[r] + a * dots[r] + b
+            let v = norms[r] + a * dots[r].floatValue + b
             if v < list.threshold { offer(v, start + r, s, removed, &list) }
             r += 1
         }
-    }
-
-    /// Integer dot products (int8 scans: a = −2 / query scale, b = −2 · query offset term).
-    @inline(__always)
-    static func select(_ dots: UnsafePointer<Int32>, a: Float, b: Float, segment s: SegmentView,
-                       start: Int, count: Int, removed: Tombstones, into list: inout CandidateList) {
-        let norms = s.norms + start
-        var r = 0
-        while r + 8 <= count {
-            let d = UnsafeRawPointer(dots + r).loadUnaligned(as: SIMD8<Int32>.self)
-            let v = load(norms + r) + a * SIMD8<Float>(d) + b
-            if any(v .< list.threshold) { offerLanes(v, r, s, start, removed, &list) }
-            r += 8
-        }
-        while r < count {
-            let v = norms[r] + a * Float(dots[r]) + b
-            if v < list.threshold { offer(v, start + r, s, removed, &list) }
-            r += 1
-        }
-    }
-
-    @inline(__always)
-    private static func load(_ p: UnsafePointer<Float>) -> SIMD8<Float> {
-        UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self)
     }
 
     @inline(never)
@@ -60,4 +37,30 @@ enum Selection {
         if removed.count > 0 && removed.contains(row) { return }
         list.offer(score: score, row: row, label: s.labels[local])
     }
+}
+
+/// A dot product type the selection reads: Float (BLAS and float kernels) or Int32 (int8 kernels).
+protocol ScanDot {
+    /// Eight consecutive values as floats.
+    static func lanes(_ p: UnsafePointer<Self>) -> SIMD8<Float>
+    /// The value as a float.
+    var floatValue: Float { get }
+}
+
+extension Float: ScanDot {
+    @inline(__always)
+    static func lanes(_ p: UnsafePointer<Float>) -> SIMD8<Float> { UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self) }
+
+    @inline(__always)
+    var floatValue: Float { self }
+}
+
+extension Int32: ScanDot {
+    @inline(__always)
+    static func lanes(_ p: UnsafePointer<Int32>) -> SIMD8<Float> {
+        SIMD8<Float>(UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Int32>.self))
+    }
+
+    @inline(__always)
+    var floatValue: Float { Float(self) }
 }

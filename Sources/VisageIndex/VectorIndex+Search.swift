@@ -8,24 +8,28 @@ extension VectorIndex {
     /// distance (for compact indexes: the vector the scan found closest).
     /// - Parameters:
     ///   - queries: `m × dimension` floats, row-major (one or many queries).
-    ///   - k: results per query; fewer when the index holds fewer vectors (or labels).
+    ///   - k: results per query (1...``maximumK``); fewer when the index holds fewer vectors
+    ///     (or labels).
     ///   - options: grouping and re-ranking.
     /// - Returns: one array of hits per query, by increasing distance (ties by id).
-    /// - Throws: ``VectorIndexError`` for a ragged query array, non-finite queries or `k < 1`.
+    /// - Throws: ``VectorIndexError`` for a ragged query array, non-finite queries, or `k` or
+    ///   the re-rank factor outside 1...``maximumK``.
     public func search(_ queries: [Float], k: Int, options: SearchOptions = SearchOptions()) throws -> [[SearchHit]] {
         guard queries.count % dimension == 0 else {
             throw VectorIndexError.dimensionMismatch(expected: dimension, elementCount: queries.count)
         }
-        guard k >= 1 else { throw VectorIndexError.invalidK(k) }
-        guard options.rerankFactor >= 1 else { throw VectorIndexError.invalidK(options.rerankFactor) }
+        guard k >= 1, k <= Self.maximumK else { throw VectorIndexError.invalidK(k) }
+        guard options.rerankFactor >= 1, options.rerankFactor <= Self.maximumK else {
+            throw VectorIndexError.invalidK(options.rerankFactor)
+        }
         if let bad = Self.firstNonFiniteRow(queries, dimension: dimension) { throw VectorIndexError.nonFiniteVector(index: bad) }
         let m = queries.count / dimension
         guard m > 0 else { return [] }
         guard count > 0 else { return [[SearchHit]](repeating: [], count: m) }
 
         let factor = precision.isCompact ? options.rerankFactor : 1
-        let (capacity, overflow) = k.multipliedReportingOverflow(by: factor)
-        let keep = overflow ? count : Swift.min(capacity, count)
+        // At most maximumK candidates are re-ranked (or k, when k asks for more).
+        let keep = Swift.min(Swift.max(k, Swift.min(k * factor, Self.maximumK)), count)
         let prepared = PreparedQueries(queries, dimension: dimension, quantizer: precision == .int8 ? quantizer : nil)
         let segments = views
         let lists = Scanner(segments: segments, removed: removed, precision: precision, queries: prepared)

@@ -15,6 +15,9 @@ public final class VectorIndex {
     public static let maximumDimension = 65_536
     /// The largest number of rows (live or removed) an index holds.
     public static let maximumCount = 1 << 40
+    /// The largest `k` (and re-rank factor) of a search: results are kept in sorted lists
+    /// meant for the few best matches.
+    public static let maximumK = 10_000
 
     /// The number of components of every vector.
     public let dimension: Int

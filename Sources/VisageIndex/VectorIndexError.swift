@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Errors of the vector index: bad arguments, unknown ids, and unreadable or hostile index files.
 public enum VectorIndexError: Error, Equatable, CustomStringConvertible {
     /// The dimension is outside `1...VectorIndex.maximumDimension`.
@@ -9,7 +17,7 @@ public enum VectorIndexError: Error, Equatable, CustomStringConvertible {
     /// A vector holds a NaN or infinite component, or is too large for its squared norm to be
     /// a finite float.
     case nonFiniteVector(index: Int)
-    /// `k` (or the re-rank factor) is below 1.
+    /// `k` (or the re-rank factor) is outside `1...VectorIndex.maximumK`.
     case invalidK(Int)
     /// No live vector has this id (never added, or removed).
     case unknownID(Int64)
@@ -42,7 +50,7 @@ public enum VectorIndexError: Error, Equatable, CustomStringConvertible {
         case .nonFiniteVector(let i):
             return "vector \(i) holds a NaN or infinite component, or is too large to square"
         case .invalidK(let k):
-            return "k must be at least 1 (got \(k))"
+            return "k and the re-rank factor must be in 1...\(VectorIndex.maximumK) (got \(k))"
         case .unknownID(let id):
             return "no vector with id \(id) in the index (never added, or already removed)"
         case .quantizerMismatch(let e, let a):
@@ -64,11 +72,3 @@ public enum VectorIndexError: Error, Equatable, CustomStringConvertible {
         }
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif

@@ -70,6 +70,9 @@ struct SearchBenchCommand: ParsableCommand {
     @Option(name: .long, help: "Write the result ids (queries × k Int64, -1 for missing) to this file.")
     var idsOut: String?
 
+    @Flag(name: .long, help: "Only generate the vectors (with --vectors-out: write them) and build the index.")
+    var skipSearch = false
+
     @Flag(name: .long, help: "Print one JSON object.")
     var json = false
 
@@ -93,6 +96,7 @@ struct SearchBenchCommand: ParsableCommand {
                 try Data($0).write(to: URL(fileURLWithPath: vectorsOut).appendingPathComponent("queries.f32"))
             }
         }
+        if skipSearch { return }
         var openMs: Double?
         var file: URL?
         if mapped {

@@ -20,8 +20,9 @@ enum PageCache {
         #endif
     }
 
-    /// Bytes of the file currently in the page cache (`mincore`), or `nil`.
+    /// Bytes of the file currently in the page cache (`mincore`, Linux), or `nil`.
     static func cachedBytes(path: String) -> Int? {
+        #if os(Linux)
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
@@ -36,5 +37,8 @@ enum PageCache {
         var vector = [UInt8](repeating: 0, count: (length + page - 1) / page)
         guard mincore(p, length, &vector) == 0 else { return nil }
         return vector.reduce(0) { $0 + Int($1 & 1) } * page
+        #else
+        return nil
+        #endif
     }
 }

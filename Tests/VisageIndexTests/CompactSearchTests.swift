@@ -48,7 +48,7 @@ final class CompactSearchTests: XCTestCase {
         for batch in [1, 16] {
             let r = try recall(.int8, batch: batch)
             XCTAssertGreaterThanOrEqual(r.atOne, 0.99, "int8 recall@1, batch \(batch)")
-            XCTAssertGreaterThanOrEqual(r.atTen, 0.98, "int8 recall@10, batch \(batch)")
+            XCTAssertGreaterThanOrEqual(r.atTen, 0.995, "int8 recall@10, batch \(batch)")
         }
     }
 
