@@ -40,15 +40,9 @@ struct WinogradConvolution: Sendable {
     init?(_ conv: Conv2D) {
         guard conv.stride == (1, 1), conv.kernel.h == conv.kernel.w,
               let transform = WinogradTransform(r: conv.kernel.h) else { return nil }
-        let (o, c, r, a) = (conv.outChannels, conv.inChannels, conv.kernel.h, transform.alpha)
-        var u = [Float](repeating: 0, count: a * a * o * c)
-        conv.weight.storage.withUnsafeBufferPointer { w in
-            for oc in 0..<o {
-                for ic in 0..<c {
-                    let filter = transform.transformFilter(w.baseAddress! + (oc * c + ic) * r * r)
-                    for xi in 0..<(a * a) { u[(xi * o + oc) * c + ic] = filter[xi] }
-                }
-            }
+        let (o, c) = (conv.outChannels, conv.inChannels)
+        let u = conv.weight.storage.withUnsafeBufferPointer { w in
+            transform.transformFilters(w.baseAddress!, outChannels: o, inChannels: c)
         }
         self.transform = transform
         self.u = u

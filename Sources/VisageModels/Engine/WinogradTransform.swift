@@ -81,23 +81,31 @@ struct WinogradTransform: Sendable {
         return inv
     }
 
-    /// U = G g Gᵀ for one r × r filter (row-major), as α² floats.
-    func transformFilter(_ filter: UnsafePointer<Float>) -> [Float] {
-        let a = alpha
+    /// U = G g Gᵀ for every r × r filter of an [O, C, r, r] weight, in double, stored as
+    /// [α²][O][C] floats (the layout of the α² sgemms' left operands).
+    func transformFilters(_ weight: UnsafePointer<Float>, outChannels o: Int, inChannels c: Int) -> [Float] {
+        let a = alpha, r = self.r
+        var u = [Float](repeating: 0, count: a * a * o * c)
         var tmp = [Double](repeating: 0, count: a * r)  // G g
-        for i in 0..<a {
-            for k in 0..<r {
-                var s = 0.0
-                for j in 0..<r { s += g[i * r + j] * Double(filter[j * r + k]) }
-                tmp[i * r + k] = s
-            }
-        }
-        var u = [Float](repeating: 0, count: a * a)
-        for i in 0..<a {
-            for k in 0..<a {
-                var s = 0.0
-                for j in 0..<r { s += tmp[i * r + j] * g[k * r + j] }
-                u[i * a + k] = Float(s)
+        g.withUnsafeBufferPointer { g in
+            for oc in 0..<o {
+                for ic in 0..<c {
+                    let filter = weight + (oc * c + ic) * r * r
+                    for i in 0..<a {
+                        for k in 0..<r {
+                            var s = 0.0
+                            for j in 0..<r { s += g[i * r + j] * Double(filter[j * r + k]) }
+                            tmp[i * r + k] = s
+                        }
+                    }
+                    for i in 0..<a {
+                        for k in 0..<a {
+                            var s = 0.0
+                            for j in 0..<r { s += tmp[i * r + j] * g[k * r + j] }
+                            u[((i * a + k) * o + oc) * c + ic] = Float(s)
+                        }
+                    }
+                }
             }
         }
         return u
