@@ -66,16 +66,19 @@ def main():
 
     step(x, labels)  # trace and warm up
     step(x, labels)
-    times = []
+    times, cpu = [], []
     for _ in range(args.steps):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         loss, _ = step(x, labels)
         float(loss.numpy())
         times.append(time.perf_counter() - t0)
+        cpu.append(time.process_time() - c0)
     median = float(np.median(times))
     print(json.dumps({"tensorflow": tf.__version__, "batch": batch, "steps": args.steps,
                       "median_step_s": median, "images_per_s": batch / median,
-                      "step_times_s": times}))
+                      "median_cpu_s": float(np.median(cpu)), "step_times_s": times,
+                      "threads": [tf.config.threading.get_intra_op_parallelism_threads(),
+                                  tf.config.threading.get_inter_op_parallelism_threads()]}))
 
 
 if __name__ == "__main__":

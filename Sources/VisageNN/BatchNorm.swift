@@ -148,10 +148,8 @@ public final class BatchNorm: TrainableLayer {
                 for s in 0..<n {
                     let o = (s * c + ch) * plane
                     if relu {
-                        for j in 0..<plane {
-                            let dj = scale * src[o + j] + shift > 0 ? d[o + j] : 0
-                            out[o + j] = a * dj + b + e * (src[o + j] - mu)
-                        }
+                        BatchNorm.maskedGradient(out + o, d + o, src + o, plane, mean: mu, scale: scale, shift: shift,
+                                                 coefficients: (a, b, e))
                     } else {
                         for j in 0..<plane { out[o + j] = a * d[o + j] + b + e * (src[o + j] - mu) }
                     }
@@ -189,5 +187,29 @@ public final class BatchNorm: TrainableLayer {
             i += 1
         }
         return (sa, sb)
+    }
+
+    /// `out = a·dy' + b + e·(x − mean)` with `dy' = dy` where `scale·x + shift > 0`, else 0.
+    @inline(__always)
+    static func maskedGradient(_ out: UnsafeMutablePointer<Float>, _ d: UnsafePointer<Float>, _ x: UnsafePointer<Float>,
+                               _ n: Int, mean: Float, scale: Float, shift: Float,
+                               coefficients: (a: Float, b: Float, e: Float)) {
+        let (m, sc, sh) = (SIMD8<Float>(repeating: mean), SIMD8<Float>(repeating: scale), SIMD8<Float>(repeating: shift))
+        let (va, vb, ve) = (SIMD8<Float>(repeating: coefficients.a), SIMD8<Float>(repeating: coefficients.b),
+                            SIMD8<Float>(repeating: coefficients.e))
+        let (rd, rx, ro) = (UnsafeRawPointer(d), UnsafeRawPointer(x), UnsafeMutableRawPointer(out))
+        var i = 0
+        while i + 8 <= n {
+            let xv = rx.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
+            let dv = rd.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
+                .replacing(with: 0, where: sc * xv + sh .<= 0)
+            ro.storeBytes(of: va * dv + vb + ve * (xv - m), toByteOffset: i * 4, as: SIMD8<Float>.self)
+            i += 8
+        }
+        while i < n {
+            let dj = scale * x[i] + shift > 0 ? d[i] : 0
+            out[i] = coefficients.a * dj + coefficients.b + coefficients.e * (x[i] - mean)
+            i += 1
+        }
     }
 }

@@ -152,9 +152,7 @@ extension Residual {
             let ds = Trainable.cut(d, to: cached.shortcut)
             let fromShortcut = shortcut?.backward(ds) ?? ds
             precondition(dx.shape == fromShortcut.shape, "residual input gradients \(dx.shape) and \(fromShortcut.shape)")
-            dx.storage.withUnsafeMutableBufferPointer { a in
-                fromShortcut.storage.withUnsafeBufferPointer { b in for i in 0..<a.count { a[i] += b[i] } }
-            }
+            dx.add(fromShortcut)
             return dx
         }
 

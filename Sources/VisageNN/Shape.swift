@@ -155,12 +155,16 @@ extension ZeroPad2D {
             let (ho, wo) = (dy.h, dy.w)
             precondition(dy.shape == ZeroPad2D(padding).outputShape(for: shape), "pad gradient \(dy.shape) for input \(shape)")
             var dx = Tensor(shape: shape)
+            let (top, left) = (padding.top, padding.left)
             dy.storage.withUnsafeBufferPointer { dp in
                 dx.storage.withUnsafeMutableBufferPointer { xp in
-                    for plane in 0..<(shape[0] * shape[1]) {
-                        for y in 0..<h {
-                            (xp.baseAddress! + plane * h * w + y * w).update(
-                                from: dp.baseAddress! + plane * ho * wo + (y + padding.top) * wo + padding.left, count: w)
+                    let (db, xb) = (UInt(bitPattern: dp.baseAddress!), UInt(bitPattern: xp.baseAddress!))
+                    Backend.parallelFor(shape[0]) { s in
+                        let src = UnsafePointer<Float>(bitPattern: db)!, dst = UnsafeMutablePointer<Float>(bitPattern: xb)!
+                        for plane in (s * shape[1])..<((s + 1) * shape[1]) {
+                            for y in 0..<h {
+                                (dst + plane * h * w + y * w).update(from: src + plane * ho * wo + (y + top) * wo + left, count: w)
+                            }
                         }
                     }
                 }
@@ -230,11 +234,13 @@ extension Branches {
             var offset = 0
             for (branch, c) in zip(branches, channels) {
                 var part = Tensor(shape: [n, c, dy.h, dy.w])
+                let start = offset
                 dy.storage.withUnsafeBufferPointer { dp in
                     part.storage.withUnsafeMutableBufferPointer { pp in
-                        for s in 0..<n {
-                            (pp.baseAddress! + s * c * plane).update(
-                                from: dp.baseAddress! + (s * total + offset) * plane, count: c * plane)
+                        let (db, pb) = (UInt(bitPattern: dp.baseAddress!), UInt(bitPattern: pp.baseAddress!))
+                        Backend.parallelFor(n) { s in
+                            (UnsafeMutablePointer<Float>(bitPattern: pb)! + s * c * plane).update(
+                                from: UnsafePointer<Float>(bitPattern: db)! + (s * total + start) * plane, count: c * plane)
                         }
                     }
                 }
@@ -243,9 +249,7 @@ extension Branches {
                 if dx == nil {
                     dx = g
                 } else {
-                    dx!.storage.withUnsafeMutableBufferPointer { a in
-                        g.storage.withUnsafeBufferPointer { b in for i in 0..<a.count { a[i] += b[i] } }
-                    }
+                    dx!.add(g)
                 }
             }
             return dx ?? Tensor(shape: [0])

@@ -10,7 +10,15 @@ final class Profiler {
     /// Whether every convolution is reported on its own.
     var detail = false
 
-    func reset() {
+    /// The smallest figure of each kind over the finished rounds (robust to other load).
+    private(set) var best: (forward: [String: Double], backward: [String: Double]) = ([:], [:])
+
+    /// Ends a round: keeps each kind's smallest time so far and starts over.
+    func endRound(keep: Bool) {
+        if keep {
+            for (k, v) in forward { best.forward[k] = min(best.forward[k] ?? .infinity, v) }
+            for (k, v) in backward { best.backward[k] = min(best.backward[k] ?? .infinity, v) }
+        }
         forward = [:]
         backward = [:]
     }
@@ -80,9 +88,10 @@ final class Profiler {
     }
 
     func report() {
-        let kinds = Set(forward.keys).union(backward.keys).sorted { (forward[$0] ?? 0) + (backward[$0] ?? 0) > (forward[$1] ?? 0) + (backward[$1] ?? 0) }
+        let (f, b) = best
+        let kinds = Set(f.keys).union(b.keys).sorted { (f[$0] ?? 0) + (b[$0] ?? 0) > (f[$1] ?? 0) + (b[$1] ?? 0) }
         for k in kinds {
-            print(String(format: "  %-24@ forward %7.3f s  backward %7.3f s", k as NSString, forward[k] ?? 0, backward[k] ?? 0))
+            print(String(format: "  %-24@ forward %7.3f s  backward %7.3f s", k as NSString, f[k] ?? 0, b[k] ?? 0))
         }
     }
 }

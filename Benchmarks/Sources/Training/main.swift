@@ -42,8 +42,21 @@ let trainer = try Trainer(
     configuration: TrainingConfiguration(epochs: 1, batch: try BatchShape(identities: p, imagesPerIdentity: k),
                                          optimizer: .adam, schedule: .constant, weightDecay: 0))
 
+/// Process CPU seconds (all threads).
+func processCPU() -> Double {
+    var t = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
+    return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+}
+
+var visageCPU: [Double] = []
 func measureVisage(_ count: Int) -> [Double] {
-    (0..<count).map { _ in seconds { _ = trainer.train(images: images, labels: labels, using: &generator) } }
+    (0..<count).map { _ in
+        let c0 = processCPU()
+        let s = seconds { _ = trainer.train(images: images, labels: labels, using: &generator) }
+        visageCPU.append(processCPU() - c0)
+        return s
+    }
 }
 
 if arguments.contains("--profile") {
@@ -54,19 +67,20 @@ if arguments.contains("--profile") {
     var g = SplitMix64(seed: 1)
     let net = profiler.network(using: &g)
     let miner = TripletMiner()
-    for round in 0..<2 {
+    for round in 0..<4 {
         let y = net.forward(images, mode: .training)
         let gradient = miner.lossAndGradient(embeddings: y, triplets: miner.mine(embeddings: y, labels: labels, using: &g)).gradient
         _ = net.backward(gradient)
-        if round == 0 { profiler.reset() }
+        profiler.endRound(keep: round > 0)
     }
-    print("one-thread CPU seconds per training pass at batch \(batch) (branches include their inner layers):")
+    print("one-thread CPU seconds per training pass at batch \(batch), best of 3 (branches include their inner layers):")
     profiler.report()
     Backend.setThreads(0)
 }
 
 print("back end: \(Backend.info)")
 _ = measureVisage(1)  // warm up
+visageCPU = []
 var visage = measureVisage(steps)
 
 var reference: [String: Any]?
@@ -88,11 +102,13 @@ if !arguments.contains("--no-reference") {
 }
 
 let visageRate = Double(batch) / median(visage)
-print(String(format: "Visage NN4.small2 training, batch %d: median step %.3f s, %.1f images/s (%d steps: %@)",
-             batch, median(visage), visageRate, visage.count,
+print(String(format: "Visage NN4.small2 training, batch %d: median step %.3f s, %.1f images/s, %.2f CPU s per step (%d steps: %@)",
+             batch, median(visage), visageRate, median(visageCPU), visage.count,
              visage.map { String(format: "%.2f", $0) }.joined(separator: " ") as NSString))
 if let reference, let rate = reference["images_per_s"] as? Double, let step = reference["median_step_s"] as? Double {
-    print(String(format: "TensorFlow %@ same step: median %.3f s, %.1f images/s", "\(reference["tensorflow"] ?? "?")" as NSString, step, rate))
+    print(String(format: "TensorFlow %@ same step: median %.3f s, %.1f images/s, %.2f CPU s per step (threads %@)",
+                 "\(reference["tensorflow"] ?? "?")" as NSString, step, rate, reference["median_cpu_s"] as? Double ?? .nan,
+                 "\(reference["threads"] ?? "?")" as NSString))
     print(String(format: "speed-up over TensorFlow-CPU: %.2fx (target ≥ 1.5x)", visageRate / rate))
 } else if !arguments.contains("--no-reference") {
     print("TensorFlow reference failed (is /opt/bench-venv present?)")
