@@ -18,6 +18,10 @@ let package = Package(
         .library(name: "VisageStore", targets: ["VisageStore"]),
         .library(name: "VisageEval", targets: ["VisageEval"]),
         .library(name: "VisageTraining", targets: ["VisageTraining"]),
+        .library(name: "VisageRecognition", targets: ["VisageRecognition"]),
+        .library(name: "VisageCluster", targets: ["VisageCluster"]),
+        .library(name: "VisagePostgres", targets: ["VisagePostgres"]),
+        .library(name: "VisageServer", targets: ["VisageServer"]),
         .executable(name: "visage", targets: ["visage"]),
     ],
     dependencies: [
@@ -56,9 +60,25 @@ let package = Package(
         .target(name: "VisageEval", dependencies: ["VisageImage"]),
         // Datasets, triplet mining, training loop, checkpoints.
         .target(name: "VisageTraining", dependencies: ["VisageNN", "VisageModels", "VisageFormats", "VisageImage"]),
+        // Enrolment with quality gating, identification over an in-memory index, calibrated
+        // verdicts: what the CLI and the server share on top of a gallery.
+        .target(name: "VisageRecognition", dependencies: [
+            "Visage", "VisageImage", "VisageStore", "VisageIndex", "VisageEval",
+        ]),
+        // Grouping unnamed faces: chinese whispers, DBSCAN, contact sheets.
+        .target(name: "VisageCluster", dependencies: [
+            "Visage", "VisageImage", "VisageStore", "VisageRecognition",
+        ]),
+        // The PostgreSQL gallery (same schema and behaviour as the SQLite one).
+        .target(name: "VisagePostgres", dependencies: ["VisageStore"]),
+        // The HTTP server and its web page.
+        .target(name: "VisageServer", dependencies: [
+            "Visage", "VisageImage", "VisageStore", "VisageRecognition", "VisagePostgres",
+        ]),
         // The command-line tool.
         .executableTarget(name: "visage", dependencies: [
             "Visage", "VisageIndex", "VisageStore", "VisageEval", "VisageTraining",
+            "VisageRecognition", "VisageCluster", "VisageServer",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -76,6 +96,10 @@ let package = Package(
         .testTarget(name: "VisageIndexTests", dependencies: ["VisageIndex", "VisageTestSupport"]),
         .testTarget(name: "VisageEvalTests", dependencies: ["VisageEval", "Visage", "VisageTestSupport"]),
         .testTarget(name: "VisageTrainingTests", dependencies: ["VisageTraining", "VisageTestSupport"]),
+        .testTarget(name: "VisageRecognitionTests", dependencies: ["VisageRecognition", "VisageStore", "Visage", "VisageTestSupport"]),
+        .testTarget(name: "VisageClusterTests", dependencies: ["VisageCluster", "VisageStore", "VisageTestSupport"]),
+        .testTarget(name: "VisagePostgresTests", dependencies: ["VisagePostgres", "VisageStore", "VisageTestSupport"]),
+        .testTarget(name: "VisageServerTests", dependencies: ["VisageServer", "VisageStore", "VisageTestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -118,3 +118,16 @@ extension Gallery {
         return value
     }
 }
+
+extension Gallery {
+    /// The person with this row id, or `nil`.
+    /// - Throws: ``GalleryError`` when the database cannot be read.
+    public func person(id: Int64) throws -> Person? {
+        try read { db in
+            guard let name = try String.fetchOne(db, sql: "SELECT name FROM person WHERE id = ?", arguments: [id]) else {
+                return nil
+            }
+            return try Gallery.fetchPeople(db, whereName: name).first
+        }
+    }
+}

@@ -12,9 +12,18 @@ struct VisageCommand: ParsableCommand {
         Exit codes: 0 = success / match / door open, 1 = no match / rejected / not in the database, \
         2 = error (bad input, missing model, unreadable image).
         """,
-        subcommands: [DetectCommand.self, EmbedCommand.self, CompareCommand.self, VerifyCommand.self,
-                      WhoIsItCommand.self, EvalCommand.self, CalibrateCommand.self, TrainCommand.self,
-                      BenchCommand.self, InfoCommand.self])
+        subcommands: [
+            DetectCommand.self,
+            EmbedCommand.self,
+            CompareCommand.self,
+            VerifyCommand.self,
+            WhoIsItCommand.self,
+            EvalCommand.self,
+            CalibrateCommand.self,
+            TrainCommand.self,
+            BenchCommand.self,
+            InfoCommand.self,
+        ])
 
     /// Runs the tool, mapping every failure to exit code 2 with a message on standard error
     /// (1 is reserved for "no match").
