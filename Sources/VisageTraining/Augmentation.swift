@@ -25,7 +25,9 @@ public struct Augmentation: Sendable, Equatable {
 
     /// No change (evaluation).
     public static let none = Augmentation(horizontalFlip: false, maxShift: 0)
-    /// What `visage train` uses: flip, shifts up to 6 pixels, zoom up to 10 %, contrast and
+    /// Flip and shifts up to 4 pixels only (for 96 × 96 inputs).
+    public static let light = Augmentation(horizontalFlip: true, maxShift: 4)
+    /// Flip, shifts up to 6 pixels, zoom up to 10 %, contrast and
     /// brightness ±20 % (for 96 × 96 inputs).
     public static let standard = Augmentation(horizontalFlip: true, maxShift: 6, zoom: 0.1, photometric: 0.2)
 

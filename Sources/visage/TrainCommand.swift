@@ -75,8 +75,13 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .long, help: "Negative mining: semi-hard, hardest or random.")
     var negatives: NegativeSelection = .semiHard
 
-    @Flag(name: .long, help: "Turn off the random flip and crop jitter.")
-    var noAugment = false
+    /// The augmentation presets offered on the command line.
+    enum AugmentOption: String, ExpressibleByArgument, CaseIterable {
+        case none, light, standard
+    }
+
+    @Option(name: .long, help: "Augmentation: none, light (flip, shifts ≤ 4 px) or standard (also zoom ≤ 10 %, contrast/brightness ±20 %).")
+    var augment: AugmentOption = .standard
 
     @Option(name: .long, help: "Random seed (initial weights, batch order, augmentation).")
     var seed: UInt64 = 1
@@ -113,7 +118,7 @@ struct TrainCommand: ParsableCommand {
         let configuration = TrainingConfiguration(
             epochs: epochs, batch: shape, optimizer: optimizer, learningRate: lr ?? (optimizer == .adam ? 1e-3 : 0.05),
             schedule: schedules[schedule]!, warmupEpochs: warmup, weightDecay: weightDecay, alpha: alpha,
-            negatives: negatives, augmentation: noAugment ? .none : .standard, seed: seed)
+            negatives: negatives, augmentation: [.none: .none, .light: .light, .standard: .standard][augment]!, seed: seed)
         let trainer = try Trainer(network: network, architecture: arch.rawValue, dataset: data,
                                   configuration: configuration, validation: validation)
         let outURL = URL(fileURLWithPath: out)
