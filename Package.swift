@@ -32,6 +32,8 @@ let package = Package(
     targets: [
         // System-library shims, nothing else.
         .target(name: "CVisageBLAS", linkerSettings: [.linkedLibrary("dl")]),
+        // Hand-written SIMD kernels (AVX2 per function, chosen at run time).
+        .target(name: "CVisageKernels"),
         .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg",
                        providers: [.apt(["libturbojpeg0-dev"])]),
         .systemLibrary(name: "CSpng", pkgConfig: "spng", providers: [.apt(["libspng-dev"])]),
@@ -51,7 +53,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         // Exact and compact nearest-neighbour search over embeddings.
-        .target(name: "VisageIndex", dependencies: ["VisageNN"]),
+        .target(name: "VisageIndex", dependencies: ["VisageNN", "CVisageKernels"]),
         // Galleries: people, face samples and embeddings in SQLite (GRDB).
         .target(name: "VisageStore", dependencies: [
             "VisageIndex", .product(name: "GRDB", package: "GRDB.swift"),

@@ -35,7 +35,10 @@ struct Scanner {
     /// Each query's best `capacity` candidates (distinct labels when `distinctLabels`).
     func run(capacity: Int, distinctLabels: Bool) -> [CandidateList] {
         let fresh = CandidateList(capacity: capacity, distinctLabels: distinctLabels)
-        if queries.count >= Self.gemmMinimumBatch {
+        // With AVX2, integer dot products on the one-byte codes beat decoding them for BLAS at
+        // every batch size (a quarter of the memory traffic, 16 products per instruction).
+        let integerKernel = precision == .int8 && DotKernels.hasAVX2Int8(dimension: queries.dimension)
+        if queries.count >= Self.gemmMinimumBatch && !integerKernel {
             var lists = [CandidateList](repeating: fresh, count: queries.count)
             for start in stride(from: 0, to: queries.count, by: Self.gemmQueryBlock) {
                 let n = Swift.min(Self.gemmQueryBlock, queries.count - start)

@@ -5,23 +5,28 @@ import VisageModels
 
 /// How faces are found before embedding.
 enum FaceFinding: String, CaseIterable, ExpressibleByArgument {
-    /// No detector: embed a centred square crop of each image.
+    /// No detector: embed a centred square crop of each image (the course encoders' default).
     case centreCrop = "centre-crop"
+    /// dlib's MMOD detector, 5-point landmarks, aligned chip (dlib-resnet's default).
+    case mmod
 }
 
 /// Options choosing the "image → embedding" step of `eval` and `calibrate`.
 struct EmbedderOptions: ParsableArguments {
-    @Option(name: .long, help: "Encoder: facenet-160 or openface-nn4.")
-    var model: String = EncoderID.faceNet160.rawValue
+    @Option(name: .long, help: "Encoder: dlib-resnet (default), facenet-160 or openface-nn4.")
+    var model: String = EncoderID.dlibResNet.rawValue
 
     @Option(name: .long, help: "Weights: the OpenFace CSV folder for openface-nn4 (facenet-160 defaults to the model cache).")
     var weights: String?
 
-    @Option(name: .long, help: "Face finding: centre-crop (no detector).")
-    var detector: FaceFinding = .centreCrop
+    @Option(name: .long, help: "Face finding: mmod (detector + landmarks + aligned chip; default for dlib-resnet) or centre-crop (no detector; default for the course encoders).")
+    var detector: FaceFinding?
 
-    @Option(name: .long, help: "Centre crop side as a fraction of the image's shorter side (default: 0.5 for eval pairs on 250×250 LFW, 1 for calibrate).")
+    @Option(name: .long, help: "Centre crop side as a fraction of the image's shorter side (default: 0.5 for eval pairs on 250×250 LFW, 1 for calibrate). With a detector: the side of the centred fallback box for photos without a detected face.")
     var crop: Double?
+
+    @Option(name: .long, help: "With a detector: times the photo is doubled before detection (finds smaller faces).")
+    var upsample: Int = 1
 
     @Option(name: .long, help: "Test-time augmentation: none or flip (average of the image and its mirror image).")
     var tta: TestTimeAugmentation = .none
@@ -37,20 +42,27 @@ struct EmbedderOptions: ParsableArguments {
 
     /// Builds the embedder.
     func embedder(defaultCrop: Double) throws -> FaceEmbedder {
-        guard let id = EncoderID(rawValue: model), id != .dlibResNet else {
-            throw ValidationError("--model must be facenet-160 or openface-nn4 (the dlib pipeline is not wired in yet)")
+        guard let id = EncoderID(rawValue: model) else {
+            throw ValidationError("--model must be one of \(EncoderID.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         let fraction = crop ?? defaultCrop
         guard fraction > 0, fraction <= 1 else { throw ValidationError("--crop must be in (0, 1]") }
+        let finding = detector ?? (id == .dlibResNet ? .mmod : .centreCrop)
+        if id == .dlibResNet || finding == .mmod {
+            guard finding == .mmod else { throw ValidationError("dlib-resnet needs aligned chips: use --detector mmod") }
+            guard inputNorm == .course else { throw ValidationError("--input-norm applies to facenet-160 with --detector centre-crop") }
+            var options = PipelineOptions(detector: .mmod, upsample: upsample, encoder: id)
+            options.encoderWeights = weights.map { URL(fileURLWithPath: $0) }
+            let pipeline = try FacePipeline(store: ModelStore(), options: options)
+            return PipelineEmbedder(pipeline: pipeline, fallbackFraction: fraction, augmentation: tta,
+                                    detectorName: "mmod upsample \(upsample)")
+        }
         var encoder = try EncoderLoader(store: ModelStore()).courseEncoder(
             id, weights: weights.map { URL(fileURLWithPath: $0) }, fillMissingForTests: fillMissingForTests)
         if inputNorm == .prewhiten {
             guard let facenet = encoder as? FaceNet160Encoder else { throw ValidationError("--input-norm prewhiten needs --model facenet-160") }
             encoder = PrewhitenedFaceNetEncoder(model: facenet.model)
         }
-        switch detector {
-        case .centreCrop:
-            return CentreCropEmbedder(encoder: encoder, cropFraction: fraction, augmentation: tta)
-        }
+        return CentreCropEmbedder(encoder: encoder, cropFraction: fraction, augmentation: tta)
     }
 }

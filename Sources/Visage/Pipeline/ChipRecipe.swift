@@ -23,7 +23,7 @@ public enum ChipRecipe: Sendable, Equatable {
 
     /// The chip of one face.
     /// - Throws: `AlignmentError` for an unusable landmark count or geometry.
-    func chip(of image: Image, detection: FaceDetection, landmarks: [PixelPoint]) throws -> Image {
+    public func chip(of image: Image, detection: FaceDetection, landmarks: [PixelPoint]) throws -> Image {
         switch self {
         case let .dlibAligned(size, padding):
             return image.extractChip(try FaceChipDetails(landmarks: landmarks, size: size, padding: padding))
