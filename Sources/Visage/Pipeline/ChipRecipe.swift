@@ -21,9 +21,13 @@ public enum ChipRecipe: Sendable, Equatable {
         }
     }
 
-    /// The chip of one face.
+    /// The chip of one face (what the encoder is given).
+    /// - Parameters:
+    ///   - image: the source image.
+    ///   - detection: the face's box.
+    ///   - landmarks: the face's landmarks (used by aligned recipes).
     /// - Throws: `AlignmentError` for an unusable landmark count or geometry.
-    func chip(of image: Image, detection: FaceDetection, landmarks: [PixelPoint]) throws -> Image {
+    public func chip(of image: Image, detection: FaceDetection, landmarks: [PixelPoint]) throws -> Image {
         switch self {
         case let .dlibAligned(size, padding):
             return image.extractChip(try FaceChipDetails(landmarks: landmarks, size: size, padding: padding))
