@@ -11,7 +11,7 @@ enum FaceFinding: String, CaseIterable, ExpressibleByArgument {
 
 /// Options choosing the "image → embedding" step of `eval` and `calibrate`.
 struct EmbedderOptions: ParsableArguments {
-    @Option(name: .long, help: "Encoder: facenet-160 or openface-nn4.")
+    @Option(name: .long, help: "Encoder: facenet-160, openface-nn4 or dlib-resnet (dlib-resnet always detects and aligns faces with MMOD).")
     var model: String = EncoderID.faceNet160.rawValue
 
     @Option(name: .long, help: "Weights: the OpenFace CSV folder for openface-nn4 (facenet-160 defaults to the model cache).")
@@ -37,8 +37,13 @@ struct EmbedderOptions: ParsableArguments {
 
     /// Builds the embedder.
     func embedder(defaultCrop: Double) throws -> FaceEmbedder {
-        guard let id = EncoderID(rawValue: model), id != .dlibResNet else {
-            throw ValidationError("--model must be facenet-160 or openface-nn4 (the dlib pipeline is not wired in yet)")
+        guard let id = EncoderID(rawValue: model) else {
+            throw ValidationError("--model must be one of \(EncoderID.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        if id == .dlibResNet {
+            // dlib's ResNet needs aligned chips: detect (MMOD), align, encode.
+            return PipelineEmbedder(pipeline: try FacePipeline(store: ModelStore(), options: PipelineOptions(encoder: id)),
+                                    detectorName: DetectorKind.mmod.rawValue)
         }
         let fraction = crop ?? defaultCrop
         guard fraction > 0, fraction <= 1 else { throw ValidationError("--crop must be in (0, 1]") }
