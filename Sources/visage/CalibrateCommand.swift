@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import Visage
 import VisageEval
+import VisageRecognition
+import VisageStore
 
 /// `visage calibrate DIR`: a threshold with a known false-accept rate and a distance →
 /// probability mapping, from a folder with one subfolder of photos per person.
@@ -14,7 +16,10 @@ struct CalibrateCommand: ParsableCommand {
         and impostor pairs are scored, or --max-pairs of each drawn with --seed when there are more. \
         The threshold's expected false-accept rate on unseen people is at most --target-far. \
         The calibration is written as JSON to --output (default: calibration/<model>.json in the \
-        model cache, where later commands look for it).
+        model cache, where later commands look for it). With --gallery PATH the photos are embedded \
+        as the gallery embeds them (its model, detected and aligned faces) and the calibration is \
+        stored in the gallery, where verify and identify use it to report probabilities and the \
+        false-accept rate of their threshold.
         """)
 
     @Argument(help: "Folder with one subfolder of photos per person.")
@@ -40,13 +45,26 @@ struct CalibrateCommand: ParsableCommand {
     @Option(name: .customLong("roc-png"), help: "Write the ROC curve as PNG to this file.")
     var rocPNG: String?
 
+    @Option(name: .long, help: "Store the calibration in this gallery (embedding with the gallery's model).")
+    var gallery: String?
+
     @Flag(name: .long, help: "Print the calibration JSON instead of the summary.")
     var json = false
 
     func run() throws {
         guard maxPairs > 0 else { throw ValidationError("--max-pairs must be positive") }
         let people = try PeopleFolder(path: directory)
-        let embedder = try embedding.embedder(defaultCrop: 1)
+        let store = try gallery.map { path in try Gallery.open(path: path, model: try Gallery.boundModel(path: path)) }
+        defer { try? store?.close() }
+        var options = embedding
+        let embedder: FaceEmbedder
+        if let store {
+            options.model = store.model.id
+            embedder = PipelineEmbedder(pipeline: try GalleryOptions().pipeline(for: store.model), detectorName: DetectorKind.mmod.rawValue,
+                                        fallbackFraction: 1, pick: .largest)
+        } else {
+            embedder = try options.embedder(defaultCrop: 1)
+        }
         let progress = embedding.quiet ? nil : ProgressBar(total: people.paths.count, title: "embedding")
         let vectors = try EmbeddingCache(embedder: embedder).embed(people.paths, progress: progress)
         let embeddings = people.paths.map { vectors[$0]!.vector }
@@ -56,12 +74,14 @@ struct CalibrateCommand: ParsableCommand {
         let distance = { (p: IndexPair) in try EmbeddingDistance.euclidean(embeddings[p.first], embeddings[p.second]) }
         let genuine = try genuinePairs.map(distance), impostor = try impostorPairs.map(distance)
         let calibration = try Calibration(genuine: genuine, impostor: impostor, targetFAR: targetFAR, model: embedder.label)
-        let url = try output.map { URL(fileURLWithPath: $0) } ?? Self.defaultLocation(model: embedding.model)
-        try calibration.write(to: url)
+        let url = try output.map { URL(fileURLWithPath: $0) } ?? (store == nil ? Self.defaultLocation(model: options.model) : nil)
+        if let url { try calibration.write(to: url) }
+        if let store { try store.setCalibration(String(decoding: try calibration.jsonData(), as: UTF8.self), modelID: nil) }
         if json {
             print(String(decoding: try calibration.jsonData(), as: UTF8.self))
         } else {
-            print(Self.summary(calibration, people: people, sampled: (sampler.genuineCount, sampler.impostorCount), url: url))
+            print(Self.summary(calibration, people: people, sampled: (sampler.genuineCount, sampler.impostorCount),
+                               written: [url?.path, store.map { "gallery \($0.path)" }].compactMap { $0 }))
         }
         if rocSVG != nil || rocPNG != nil {
             let roc = try ROCCurve(genuine: genuine, impostor: impostor)
@@ -83,7 +103,7 @@ struct CalibrateCommand: ParsableCommand {
         return folder.appendingPathComponent("\(model).json")
     }
 
-    static func summary(_ c: Calibration, people: PeopleFolder, sampled: (Int, Int), url: URL) -> String {
+    static func summary(_ c: Calibration, people: PeopleFolder, sampled: (Int, Int), written: [String]) -> String {
         let half = c.mapping.distance(atProbability: 0.5).map { String(format: "%.4f", $0) } ?? "n/a"
         return [
             "people: \(people.names.count), images: \(people.paths.count)",
@@ -94,7 +114,7 @@ struct CalibrateCommand: ParsableCommand {
             String(format: "probability: P(same | d) = 1 / (1 + exp(-(%.4f %+.4f d))), 0.5 at d = %@; at the threshold %.4f",
                    c.mapping.intercept, c.mapping.slope, half, c.probability(distance: c.threshold)),
             String(format: "AUC: %.4f, EER: %.4f", c.auc, c.eer),
-            "written: \(url.path)",
+            "written: \(written.joined(separator: ", "))",
         ].joined(separator: "\n")
     }
 }

@@ -7,7 +7,7 @@ import VisageModels
 /// Options shared by the course commands (`verify --db`, `who-is-it`).
 struct CourseOptions: ParsableArguments {
     @Option(name: .long, help: "Folder with one photo per person; the file name (without extension) is the name.")
-    var db: String
+    var db: String?
 
     @Option(name: .long, help: """
         Encoder: dlib-resnet (default: finds and aligns the largest face of each photo), or the course's \
@@ -28,6 +28,7 @@ struct CourseOptions: ParsableArguments {
     var fillMissingForTests = false
 
     func recognizer() throws -> CourseRecognizer {
+        guard let db else { throw ValidationError("Missing expected argument '--db <db>'") }
         let encoder: FaceEncoder
         if model == .dlibResNet {
             let locator = try FaceLocator(store: ModelStore())
@@ -43,11 +44,17 @@ struct CourseOptions: ParsableArguments {
     }
 }
 
-/// `visage verify IMAGE --as NAME --db DIR`: the course's face verification.
+/// `visage verify IMAGE --as NAME --db DIR`: the course's face verification; without `--db`,
+/// verification against the gallery (see GalleryVerify.swift).
 struct VerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
-        abstract: "Is the person in IMAGE the claimed person? (exit 0 = door open, 1 = rejected)")
+        abstract: "Is the person in IMAGE the claimed person? (exit 0 = door open / match, 1 = rejected)",
+        discussion: """
+        With --db DIR: the course's verification against a folder of photos. Without --db: against \
+        the gallery (--gallery, default ./visage.sqlite), printing distance, threshold and match, \
+        and the calibrated probability when the gallery holds a calibration.
+        """)
 
     @Argument(help: "The photo to check.")
     var image: String
@@ -57,7 +64,10 @@ struct VerifyCommand: ParsableCommand {
 
     @OptionGroup var course: CourseOptions
 
+    @OptionGroup var gallery: GalleryVerifyOptions
+
     func run() throws {
+        if course.db == nil { return try runGallery() }
         let recognizer = try course.recognizer()
         let photo = try loadImage(image)
         let result = try recognizer.verify(photo, identity: name)

@@ -54,8 +54,8 @@ struct EmbedderOptions: ParsableArguments {
             var options = PipelineOptions(detector: .mmod, upsample: upsample, encoder: id)
             options.encoderWeights = weights.map { URL(fileURLWithPath: $0) }
             let pipeline = try FacePipeline(store: ModelStore(), options: options)
-            return PipelineEmbedder(pipeline: pipeline, fallbackFraction: fraction, augmentation: tta,
-                                    detectorName: "mmod upsample \(upsample)")
+            return PipelineEmbedder(pipeline: pipeline, detectorName: "mmod upsample \(upsample)",
+                                    fallbackFraction: fraction, augmentation: tta)
         }
         var encoder = try EncoderLoader(store: ModelStore()).courseEncoder(
             id, weights: weights.map { URL(fileURLWithPath: $0) }, fillMissingForTests: fillMissingForTests)

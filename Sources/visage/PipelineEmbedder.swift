@@ -3,23 +3,34 @@ import Visage
 import VisageImage
 import VisageModels
 
-/// Embeds the face nearest the centre of each photo with a full pipeline (detector, landmarks,
-/// aligned chip, encoder) — the LFW convention, where the person of a photo is the face at its
-/// centre and other faces may be bystanders.
+/// Embeds one face of each photo with a full pipeline (detector, landmarks, aligned chip,
+/// encoder): the face nearest the centre for benchmarks (the LFW convention: the person of a
+/// photo is the face at its centre, other faces may be bystanders), or the largest face, as the
+/// gallery commands do, for calibration.
 ///
 /// A photo without a detected face falls back to a centred box of `fallbackFraction` × the
 /// shorter side: the landmark model still runs inside it and the chip is aligned from those
 /// landmarks, so the fallback is as close to the real pipeline as it can be. Such photos are
 /// reported as `faceFound = false`.
 struct PipelineEmbedder: FaceEmbedder {
+    /// Which face of a photo with several is embedded.
+    enum FacePick {
+        /// The face whose box centre is nearest the photo's centre (benchmarks).
+        case nearestCentre
+        /// The largest face (what `enroll` and `identify` pick).
+        case largest
+    }
+
     /// The detection, landmark and encoding pipeline.
     let pipeline: FacePipeline
-    /// Side of the fallback box as a fraction of the photo's shorter side.
-    let fallbackFraction: Double
-    /// Test-time augmentation.
-    let augmentation: TestTimeAugmentation
     /// The detector's name, for the label.
     let detectorName: String
+    /// Side of the fallback box as a fraction of the photo's shorter side.
+    var fallbackFraction = 0.5
+    /// Test-time augmentation.
+    var augmentation: TestTimeAugmentation = .none
+    /// Which face is embedded.
+    var pick: FacePick = .nearestCentre
 
     var label: String {
         "\(pipeline.encoder.descriptor.id.rawValue) \(detectorName)" + (augmentation == .flip ? " tta-flip" : "")
@@ -31,7 +42,8 @@ struct PipelineEmbedder: FaceEmbedder {
         for photo in photos {
             let located = try pipeline.locate(in: photo)
             let face: LocatedFace
-            if let central = Self.nearestToCentre(located, width: photo.width, height: photo.height) {
+            let chosen = pick == .largest ? located.first : Self.nearestToCentre(located, width: photo.width, height: photo.height)
+            if let central = chosen {
                 face = central
                 found.append(true)
             } else {

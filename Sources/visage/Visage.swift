@@ -23,6 +23,11 @@ struct VisageCommand: ParsableCommand {
             TrainCommand.self,
             BenchCommand.self,
             InfoCommand.self,
+            EnrollCommand.self,
+            IdentifyCommand.self,
+            RecognizeCommand.self,
+            PeopleCommand.self,
+            GalleryCommand.self,
         ])
 
     /// Runs the tool, mapping every failure to exit code 2 with a message on standard error

@@ -21,7 +21,11 @@ public enum ChipRecipe: Sendable, Equatable {
         }
     }
 
-    /// The chip of one face.
+    /// The chip of one face (what the encoder is given).
+    /// - Parameters:
+    ///   - image: the source image.
+    ///   - detection: the face's box.
+    ///   - landmarks: the face's landmarks (used by aligned recipes).
     /// - Throws: `AlignmentError` for an unusable landmark count or geometry.
     public func chip(of image: Image, detection: FaceDetection, landmarks: [PixelPoint]) throws -> Image {
         switch self {
