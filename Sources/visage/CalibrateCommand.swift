@@ -60,7 +60,7 @@ struct CalibrateCommand: ParsableCommand {
         let embedder: FaceEmbedder
         if let store {
             options.model = store.model.id
-            embedder = PipelineEmbedder(pipeline: try GalleryOptions().pipeline(for: store.model), detectorName: DetectorKind.mmod.rawValue)
+            embedder = PipelineEmbedder(pipeline: try GalleryOptions.parse([]).pipeline(for: store.model), detectorName: DetectorKind.mmod.rawValue)
         } else {
             embedder = try options.embedder(defaultCrop: 1)
         }
