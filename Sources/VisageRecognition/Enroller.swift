@@ -101,11 +101,13 @@ public struct Enroller: Sendable {
     ///   - images: the photos (one is enough).
     ///   - target: whether the person may or must be created.
     ///   - store: the gallery (bound to the pipeline's model).
+    ///   - progress: called with the number of photos examined so far, after each photo.
     /// - Returns: the per-photo outcomes, the person, and the accepted faces' embeddings.
     /// - Throws: ``RecognitionError/modelMismatch(gallery:pipeline:)``, ``GalleryError`` (`duplicateName`,
     ///   `unknownPerson`, `invalidName`, `readOnly`, `busy`, ...); the gallery is unchanged then.
     public func enroll(_ name: String, images: [EnrolmentImage], target: EnrolmentTarget = .newOrExisting,
-                       into store: any GalleryStore) async throws -> EnrolmentResult {
+                       into store: any GalleryStore,
+                       progress: (@Sendable (Int) -> Void)? = nil) async throws -> EnrolmentResult {
         let model = GalleryModel.encoder(pipeline.encoder.descriptor)
         guard model == store.model else { throw RecognitionError.modelMismatch(gallery: store.model, pipeline: model) }
         let existing = try await store.person(named: name)
@@ -124,6 +126,7 @@ public struct Enroller: Sendable {
             if policy.rejectDuplicateImages && known.contains(digest) {
                 outcomes[i] = EnrolmentOutcome(source: image.source, status: .rejected(.duplicateImage, message: RejectionReason.duplicateImage.summary),
                                                box: nil, quality: nil, imageSHA256: digest)
+                progress?(i + 1)
                 continue
             }
             switch assess(image, digest: digest, index: i) {
@@ -132,6 +135,7 @@ public struct Enroller: Sendable {
                 accepted.append(candidate)
                 known.insert(digest)
             }
+            progress?(i + 1)
         }
         var newFaces: [NewFace] = []
         let embeddings = accepted.isEmpty ? [] : try pipeline.encoder.encode(accepted.map(\.chip))
@@ -159,7 +163,7 @@ public struct Enroller: Sendable {
     }
 }
 
-/// What ``Enroller/enroll(_:images:target:into:)`` did: the report, and what an in-memory index
+/// What ``Enroller/enroll(_:images:target:into:progress:)`` did: the report, and what an in-memory index
 /// needs to follow the write.
 public struct EnrolmentResult: Sendable {
     /// The per-photo outcomes.

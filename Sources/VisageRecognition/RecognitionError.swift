@@ -10,6 +10,8 @@ public enum RecognitionError: Error, Equatable, CustomStringConvertible {
     case noFace(source: String)
     /// The person named in a verification is not in the gallery.
     case unknownPerson(name: String)
+    /// The person exists but has no face samples to compare with.
+    case noSamples(name: String)
     /// The gallery is bound to a model whose embeddings the pipeline does not produce.
     case modelMismatch(gallery: GalleryModel, pipeline: GalleryModel)
     /// An argument is out of range (threshold, top-K, policy limits, ...).
@@ -26,6 +28,8 @@ public enum RecognitionError: Error, Equatable, CustomStringConvertible {
             return "No face found in \(source). Use a photo where the face is visible and at least 60 px wide."
         case .unknownPerson(let name):
             return "No person named \"\(name)\" in the gallery (names are case-sensitive). See `visage people list`."
+        case .noSamples(let name):
+            return "\"\(name)\" has no photos in the gallery. Enrol one with `visage enroll \"\(name)\" PHOTO`."
         case .modelMismatch(let gallery, let pipeline):
             return "The gallery holds \(gallery) embeddings but the pipeline produces \(pipeline). Use the gallery's model or run `visage gallery reembed`."
         case .invalidArgument(let message):

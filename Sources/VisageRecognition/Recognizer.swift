@@ -95,14 +95,14 @@ public struct Recognizer: Sendable {
     ///   - image: the decoded photo.
     ///   - name: the claimed identity (exact, case-sensitive).
     ///   - source: a label for errors (file name).
-    /// - Throws: ``RecognitionError/noFace(source:)``, ``RecognitionError/unknownPerson(name:)``
-    ///   (also when the person has no samples), pipeline and gallery errors.
+    /// - Throws: ``RecognitionError/noFace(source:)``, ``RecognitionError/unknownPerson(name:)``,
+    ///   ``RecognitionError/noSamples(name:)``, pipeline and gallery errors.
     public func verify(_ image: Image, as name: String, source: String = "the image") async throws -> Verification {
         guard try await store.person(named: name) != nil else { throw RecognitionError.unknownPerson(name: name) }
         let faces = try pipeline.faces(in: image)
         guard let face = faces.first else { throw RecognitionError.noFace(source: source) }
         guard let match = try await identifier.distance(face.embedding, to: name) else {
-            throw RecognitionError.unknownPerson(name: name)
+            throw RecognitionError.noSamples(name: name)
         }
         return Verification(name: name, box: FaceBox(face.detection), facesInImage: faces.count, distance: match.distance,
                             threshold: threshold.value, match: threshold.matches(match.distance),
@@ -110,10 +110,18 @@ public struct Recognizer: Sendable {
     }
 
     /// Enrols photos of one person (see ``Enroller``) and keeps the in-memory index in step.
-    /// - Throws: as ``Enroller/enroll(_:images:target:into:)``.
+    /// - Parameters:
+    ///   - name: the person's name.
+    ///   - images: the photos.
+    ///   - target: whether the person may or must be created.
+    ///   - policy: the quality bar.
+    ///   - progress: called with the number of photos examined so far.
+    /// - Throws: as ``Enroller/enroll(_:images:target:into:progress:)``.
     public func enroll(_ name: String, images: [EnrolmentImage], target: EnrolmentTarget = .newOrExisting,
-                       policy: EnrolmentPolicy = EnrolmentPolicy()) async throws -> EnrolmentReport {
-        let result = try await Enroller(pipeline: pipeline, policy: policy).enroll(name, images: images, target: target, into: store)
+                       policy: EnrolmentPolicy = EnrolmentPolicy(),
+                       progress: (@Sendable (Int) -> Void)? = nil) async throws -> EnrolmentReport {
+        let result = try await Enroller(pipeline: pipeline, policy: policy)
+            .enroll(name, images: images, target: target, into: store, progress: progress)
         if let person = result.person, let before = result.versionBefore, let after = result.versionAfter {
             await identifier.didEnroll(result.faces, person: person, versionBefore: before, versionAfter: after)
         }

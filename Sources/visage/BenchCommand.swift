@@ -7,7 +7,7 @@ import VisageNN
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Measure Visage's speed on this machine.",
-        subcommands: [SearchBenchCommand.self])
+        subcommands: [SearchBenchCommand.self, GalleryBenchCommand.self])
 }
 
 extension VectorPrecision: ExpressibleByArgument {

@@ -17,3 +17,6 @@ func runBlocking<T>(_ body: @escaping @Sendable () async throws -> T) throws -> 
     done.wait()
     return try result.value!.get()
 }
+
+/// A progress bar is updated from the single task that runs a command (see ``runBlocking(_:)``).
+extension ProgressBar: @unchecked Sendable {}

@@ -60,8 +60,8 @@ struct CalibrateCommand: ParsableCommand {
         let embedder: FaceEmbedder
         if let store {
             options.model = store.model.id
-            embedder = PipelineEmbedder(pipeline: try GalleryOptions().pipeline(for: store.model), detectorName: DetectorKind.mmod.rawValue,
-                                        fallbackFraction: 1, pick: .largest)
+            embedder = PipelineEmbedder(pipeline: try GalleryOptions.parse([]).pipeline(for: store.model),
+                                        detectorName: DetectorKind.mmod.rawValue, fallbackFraction: 1, pick: .largest)
         } else {
             embedder = try options.embedder(defaultCrop: 1)
         }

@@ -49,16 +49,17 @@ struct EnrollCommand: ParsableCommand {
         defer { try? gallery.close() }
         let pipeline = try options.pipeline(for: gallery.model)
         let policy = EnrolmentPolicy(minimumFaceSize: minFaceSize, faceSelection: face, keepCrops: keepCrops)
-        let photos = try images.map { EnrolmentImage(source: $0, data: try readBytes($0)) }
+        // A file that cannot be read becomes an unreadable_image outcome, like a corrupt one.
+        let photos = images.map { EnrolmentImage(source: $0, data: (try? readBytes($0)) ?? []) }
         let target: EnrolmentTarget = new ? .newPerson : .newOrExisting
         let name = self.name
         let progress = options.showsProgress && photos.count > 1 ? ProgressBar(total: photos.count, title: "enrolling") : nil
         progress?.update(0)
         let report = try runBlocking {
             let recognizer = try await Recognizer.open(pipeline: pipeline, store: gallery)
-            return try await recognizer.enroll(name, images: photos, target: target, policy: policy)
+            return try await recognizer.enroll(name, images: photos, target: target, policy: policy,
+                                               progress: progress.map { bar in { @Sendable done in bar.update(done) } })
         }
-        progress?.update(photos.count)
         progress?.finish()
         if options.json {
             for outcome in report.outcomes { print(RecognitionOutput.outcome(outcome, name: name).text) }

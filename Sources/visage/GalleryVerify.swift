@@ -19,10 +19,7 @@ struct GalleryVerifyOptions: ParsableArguments {
 extension VerifyCommand {
     /// `verify IMAGE --as NAME` against the gallery.
     func runGallery() throws {
-        var options = GalleryOptions()
-        options.gallery = gallery.gallery
-        options.detector = gallery.detector
-        options.json = course.json
+        let options = try GalleryOptions.parse(["--gallery", gallery.gallery, "--detector", gallery.detector.rawValue])
         let store = try options.openForReading()
         defer { try? store.close() }
         let pipeline = try options.pipeline(for: store.model)

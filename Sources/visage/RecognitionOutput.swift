@@ -29,9 +29,9 @@ enum RecognitionOutput {
 
     /// A text line for one face of `identify`.
     static func faceText(_ f: FaceIdentification) -> String {
-        let where_ = "[\(Int(f.box.left)),\(Int(f.box.top)),\(Int(f.box.right)),\(Int(f.box.bottom))]"
-        guard let best = f.candidates.first, let distance = f.distance else { return "\(where_) unknown (empty gallery)" }
-        var line = f.identity.map { "\(where_) \($0)" } ?? "\(where_) unknown (closest: \(best.name))"
+        let place = "[\(Int(f.box.left)),\(Int(f.box.top)),\(Int(f.box.right)),\(Int(f.box.bottom))]"
+        guard let best = f.candidates.first, let distance = f.distance else { return "\(place) unknown (empty gallery)" }
+        var line = f.identity.map { "\(place) \($0)" } ?? "\(place) unknown (closest: \(best.name))"
         line += String(format: "  distance %.4f (threshold %.2f)", Double(distance), Double(f.threshold))
         if let margin = f.margin { line += String(format: ", margin %.4f", Double(margin)) }
         if let p = f.probability { line += String(format: ", probability %.3f", p) }

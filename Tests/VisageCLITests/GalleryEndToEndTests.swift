@@ -1,0 +1,72 @@
+import Foundation
+import VisageTestSupport
+import XCTest
+
+/// The end-to-end check through the real binary: enrol 20 LFW dev people from one photo
+/// each, identify their other photos (rank-1 ≥ 95 %), and 50 people never enrolled come back
+/// unknown at the default threshold (≥ 90 %).
+final class GalleryEndToEndTests: XCTestCase {
+    func testEnrolTwentyIdentifyOthersAndRejectStrangers() throws {
+        let dir = try GalleryFixture.temporaryDirectory(self)
+        let gallery = dir.appendingPathComponent("lfw.sqlite").path
+        let people = try GalleryFixture.people()
+        let candidates = people.filter { $0.1 >= 4 }
+        let enrolled = stride(from: 0, to: candidates.count, by: candidates.count / 20).prefix(20).map { candidates[$0] }
+        let strangers = people.filter { $0.1 == 1 }
+        let unknown = stride(from: 0, to: strangers.count, by: strangers.count / 50).prefix(50).map { strangers[$0].0 }
+        XCTAssertEqual(enrolled.count, 20)
+        XCTAssertEqual(unknown.count, 50)
+
+        // Enrol each person from their first photo (one process per person, as a user would).
+        var truth: [String: String] = [:]   // probe path -> name
+        for (name, count) in enrolled {
+            let r = try CLI.run(["enroll", name, try GalleryFixture.photo(name, 1), "--gallery", gallery, "--json"])
+            XCTAssertEqual(r.status, 0, "enrol \(name): \(r.stdout) \(r.stderr)")
+            let outcome = try XCTUnwrap(try r.jsonLines().first)
+            XCTAssertEqual(outcome["status"] as? String, "accepted", "\(name): \(r.stdout)")
+            for n in 2...min(count, 5) { truth[try GalleryFixture.photo(name, n)] = name }
+        }
+        let strangerPaths = try unknown.map { try GalleryFixture.photo($0, 1) }
+        let stats = try CLI.run(["gallery", "stats", "--json", "--gallery", gallery]).jsonLines()[0]
+        XCTAssertEqual(stats["people"] as? Int, 20)
+        XCTAssertEqual(stats["faces"] as? Int, 20)
+
+        // Identify every probe and every stranger in one process (batched).
+        let probes = truth.keys.sorted()
+        let start = Date()
+        let r = try CLI.run(["identify"] + probes + strangerPaths + ["--gallery", gallery, "--json", "--top", "3"])
+        let seconds = Date().timeIntervalSince(start)
+        XCTAssertTrue(r.status == 0, "identify: \(r.stderr)")
+        let lines = try r.jsonLines()
+        XCTAssertEqual(lines.count, probes.count + strangerPaths.count)
+        var correct = 0, unknownCorrect = 0, noFace = 0
+        for line in lines {
+            let image = try XCTUnwrap(line["image"] as? String)
+            let faces = try XCTUnwrap(line["faces"] as? [[String: Any]])
+            if faces.isEmpty { noFace += 1 }
+            let first = faces.first
+            if let expected = truth[image] {
+                let top = (first?["candidates"] as? [[String: Any]])?.first?["name"] as? String
+                if top == expected && first?["identity"] as? String == expected { correct += 1 }
+            } else {
+                XCTAssertTrue(strangerPaths.contains(image))
+                if first == nil || first?["identity"] is NSNull { unknownCorrect += 1 }
+            }
+            if let face = first {
+                for key in ["box", "identity", "distance", "threshold", "candidates", "margin", "probability"] {
+                    XCTAssertNotNil(face[key], "key \(key) missing in \(line)")
+                }
+                XCTAssertEqual(face["threshold"] as? Double, 0.6)
+                let box = try XCTUnwrap(face["box"] as? [String: Int])
+                XCTAssertEqual(Set(box.keys), ["left", "top", "right", "bottom"])
+            }
+        }
+        let rank1 = Double(correct) / Double(probes.count)
+        let rejected = Double(unknownCorrect) / Double(strangerPaths.count)
+        print(String(format: "gallery e2e: rank-1 %d/%d = %.1f%%, strangers unknown %d/%d = %.1f%%, no face in %d images, identify %.1f s for %d images",
+                     correct, probes.count, rank1 * 100, unknownCorrect, strangerPaths.count, rejected * 100, noFace, seconds,
+                     probes.count + strangerPaths.count))
+        XCTAssertGreaterThanOrEqual(rank1, 0.95)
+        XCTAssertGreaterThanOrEqual(rejected, 0.90)
+    }
+}
