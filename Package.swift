@@ -67,7 +67,7 @@ let package = Package(
         ]),
         // Grouping unnamed faces: chinese whispers, DBSCAN, contact sheets.
         .target(name: "VisageCluster", dependencies: [
-            "Visage", "VisageImage", "VisageStore", "VisageRecognition",
+            "Visage", "VisageImage", "VisageStore", "VisageRecognition", "VisageNN", "VisageModels", "VisageFormats",
         ]),
         // The PostgreSQL gallery (same schema and behaviour as the SQLite one).
         .target(name: "VisagePostgres", dependencies: ["VisageStore"]),
