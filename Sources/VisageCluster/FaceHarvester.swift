@@ -40,16 +40,34 @@ public struct Harvest: Sendable {
 }
 
 /// Detects and embeds the faces of many photos through a ``FaceCache``.
-public struct FaceHarvester: Sendable {
-    /// The pipeline used for photos not in the cache.
-    public let pipeline: FacePipeline
+///
+/// The pipeline's models are loaded only when a photo is not in the cache, so a run over
+/// cached photos starts at once.
+public final class FaceHarvester {
     /// The pipeline's cache key.
     public let signature: String
+    private let load: () throws -> FacePipeline
+    private var loaded: FacePipeline?
 
-    /// A harvester over a pipeline built with `options`.
-    public init(pipeline: FacePipeline, options: PipelineOptions) {
-        self.pipeline = pipeline
+    /// A harvester over a pipeline built with `options`, loaded by `load` when first needed.
+    public init(options: PipelineOptions, load: @escaping () throws -> FacePipeline) {
         self.signature = Self.signature(of: options)
+        self.load = load
+    }
+
+    /// A harvester over an already loaded pipeline built with `options`.
+    public convenience init(pipeline: FacePipeline, options: PipelineOptions) {
+        self.init(options: options) { pipeline }
+        loaded = pipeline
+    }
+
+    /// The pipeline, loaded on first use.
+    /// - Throws: the loader's errors (missing or corrupt model files).
+    public func pipeline() throws -> FacePipeline {
+        if let loaded { return loaded }
+        let pipeline = try load()
+        loaded = pipeline
+        return pipeline
     }
 
     /// The cache key of a pipeline configuration, e.g. `dlib-resnet/mmod/up1/lm5/j0`.
@@ -70,17 +88,24 @@ public struct FaceHarvester: Sendable {
             defer { progress(done + 1) }
             let entry: CachedImage
             do {
+                let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+                guard size <= DecodeLimits.default.maxFileBytes else {
+                    throw ImageError.fileTooLarge(bytes: size, limit: DecodeLimits.default.maxFileBytes)
+                }
                 let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
                 let sha = bytes.withUnsafeBytes { SHA256.hexString($0) }
                 if let hit = cache?.lookup(sha256: sha) {
                     entry = hit
                     harvest.cachedImages += 1
                 } else {
-                    entry = try faces(in: try Image.decode(data: bytes), sha256: sha)
+                    let image = try Image.decode(data: bytes)
+                    entry = try faces(in: image, sha256: sha, pipeline: try loadPipeline())
                     try cache?.store(entry)
                 }
             } catch let error as ClusterError {
                 throw error
+            } catch let error as PipelineLoadFailure {
+                throw error.underlying
             } catch {
                 harvest.failures.append(ImageFailure(image: path, error: "\(error)"))
                 continue
@@ -94,9 +119,14 @@ public struct FaceHarvester: Sendable {
         return harvest
     }
 
+    /// Loads the pipeline, marking its failure as fatal for ``harvest(_:cache:progress:)``.
+    private func loadPipeline() throws -> FacePipeline {
+        do { return try pipeline() } catch { throw PipelineLoadFailure(underlying: error) }
+    }
+
     /// Runs the pipeline on one decoded photo.
     /// - Throws: the pipeline's and thumbnail errors.
-    public func faces(in image: Image, sha256: String) throws -> CachedImage {
+    public func faces(in image: Image, sha256: String, pipeline: FacePipeline) throws -> CachedImage {
         let found = try pipeline.faces(in: image)
         let faces = try found.map { face -> CachedFace in
             let d = face.detection
@@ -107,3 +137,6 @@ public struct FaceHarvester: Sendable {
         return CachedImage(sha256: sha256, pipeline: signature, width: image.width, height: image.height, faces: faces)
     }
 }
+
+/// A model that failed to load: fatal for a run, unlike a bad photo.
+private struct PipelineLoadFailure: Error { var underlying: any Error }

@@ -23,6 +23,7 @@ struct VisageCommand: ParsableCommand {
             TrainCommand.self,
             BenchCommand.self,
             InfoCommand.self,
+            ClusterCommand.self,
         ])
 
     /// Runs the tool, mapping every failure to exit code 2 with a message on standard error
