@@ -97,7 +97,7 @@ let package = Package(
         .testTarget(name: "VisageEvalTests", dependencies: ["VisageEval", "Visage", "VisageTestSupport"]),
         .testTarget(name: "VisageTrainingTests", dependencies: ["VisageTraining", "VisageTestSupport"]),
         .testTarget(name: "VisageRecognitionTests", dependencies: ["VisageRecognition", "VisageStore", "Visage", "VisageTestSupport"]),
-        .testTarget(name: "VisageClusterTests", dependencies: ["VisageCluster", "VisageStore", "VisageTestSupport"]),
+        .testTarget(name: "VisageClusterTests", dependencies: ["VisageCluster", "VisageStore", "Visage", "VisageImage", "VisageTestSupport"]),
         .testTarget(name: "VisagePostgresTests", dependencies: ["VisagePostgres", "VisageStore", "VisageTestSupport"]),
         .testTarget(name: "VisageServerTests", dependencies: ["VisageServer", "VisageStore", "VisageTestSupport"]),
     ],

@@ -18,6 +18,8 @@ public enum ClusterError: Error, Equatable, CustomStringConvertible {
     case badReport(path: String, reason: String)
     /// The report has no group with this id.
     case unknownGroup(id: Int, available: Int)
+    /// Every face of the group matches another gallery person.
+    case nothingToEnrol(group: Int)
     /// A face of the group to enrol is not in the embedding cache any more.
     case notCached(image: String, cache: String)
 
@@ -40,6 +42,8 @@ public enum ClusterError: Error, Equatable, CustomStringConvertible {
             return "\(path) is not a visage cluster report: \(reason)"
         case let .unknownGroup(id, available):
             return "the report has no group \(id) (groups are numbered 1…\(available))"
+        case let .nothingToEnrol(group):
+            return "every face of group \(group) matches another person of the gallery; nothing was enrolled"
         case let .notCached(image, cache):
             return "the face embeddings of \(image) are not in \(cache); run `visage cluster` on the photos again"
         }

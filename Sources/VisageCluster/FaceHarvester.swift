@@ -15,6 +15,14 @@ public struct HarvestedFace: Sendable, Equatable {
     public var index: Int
     /// The face as cached: box, score, embedding, thumbnail.
     public var face: CachedFace
+
+    /// Creates a harvested face.
+    public init(image: String, sha256: String, index: Int, face: CachedFace) {
+        self.image = image
+        self.sha256 = sha256
+        self.index = index
+        self.face = face
+    }
 }
 
 /// A photo that could not be processed.
@@ -23,6 +31,12 @@ public struct ImageFailure: Sendable, Equatable, Codable {
     public var image: String
     /// Why.
     public var error: String
+
+    /// Creates a failure record.
+    public init(image: String, error: String) {
+        self.image = image
+        self.error = error
+    }
 }
 
 /// Every face of a set of photos.
@@ -37,6 +51,9 @@ public struct Harvest: Sendable {
     public var cachedImages = 0
     /// Photos that could not be read or decoded.
     public var failures: [ImageFailure] = []
+
+    /// An empty harvest.
+    public init() {}
 }
 
 /// Detects and embeds the faces of many photos through a ``FaceCache``.

@@ -23,6 +23,7 @@ public enum GroupEnrolment {
     ///   - cache: the face cache the report was made with.
     ///   - gallery: the gallery to write.
     /// - Throws: ``ClusterError/unknownGroup(id:available:)``, ``ClusterError/notCached(image:cache:)``,
+    ///   ``ClusterError/nothingToEnrol(group:)``,
     ///   and ``GalleryError`` from the gallery.
     public static func enrol(group id: Int, as name: String, report: inout ClusterReport, cache: FaceCache,
                              gallery: Gallery) throws -> Outcome {
@@ -39,6 +40,7 @@ public enum GroupEnrolment {
             samples.append(NewFace(imageSHA256: face.sha256, box: cached.box, quality: Double(cached.score),
                                    crop: nil, embedding: cached.embedding))
         }
+        guard !samples.isEmpty else { throw ClusterError.nothingToEnrol(group: id) }
         let ids = try gallery.enroll(personName: name, createIfMissing: true, faces: samples)
         report.groups[g].name = name
         for f in report.groups[g].faces.indices where report.groups[g].faces[f].knownAs == nil {
