@@ -63,6 +63,12 @@ struct ClusterCommand: ParsableCommand {
     @Option(name: .long, help: "Also write every face's embedding to this JSON-lines file.")
     var saveEmbeddings: String?
 
+    @Option(name: .long, help: "Group the embeddings of this JSON-lines file (as --save-embeddings writes) instead of photos.")
+    var embeddings: String?
+
+    @Flag(name: .long, help: "Write no contact sheets or index.html.")
+    var noSheets = false
+
     @OptionGroup var face: FaceOptions
     @OptionGroup var encoder: EncoderOptions
 
@@ -70,7 +76,9 @@ struct ClusterCommand: ParsableCommand {
         guard enroll.isEmpty || (enroll.count == 2 && Int(enroll[0]) != nil) else {
             throw ValidationError("--enroll takes a group number and a name: --enroll 3 \"Ada Lovelace\"")
         }
-        guard !enroll.isEmpty || !paths.isEmpty else { throw ValidationError("give photos or folders to cluster") }
+        guard !enroll.isEmpty || !paths.isEmpty || embeddings != nil else {
+            throw ValidationError("give photos or folders to cluster")
+        }
         guard minSize >= 1 else { throw ValidationError("--min-size must be at least 1") }
     }
 
@@ -81,17 +89,21 @@ struct ClusterCommand: ParsableCommand {
         let options = ClusterOptions(method: method, threshold: threshold, encoder: encoder.model, minSize: minSize,
                                      whispers: ChineseWhispers(iterations: iterations, seed: seed, weighting: weighting),
                                      dbscan: DBSCAN(minPoints: minPoints))
-        let photos = try PhotoFinder.photos(in: paths)
-        guard !photos.isEmpty else { throw CLIError("no photos (JPEG, PNG, PGM/PPM) under \(paths.joined(separator: ", "))") }
-
         let pipelineOptions = PipelineOptions(detector: face.detector, upsample: face.upsample, landmarks: face.landmarks,
                                               encoder: encoder.model, jitters: encoder.jitter)
         let harvester = FaceHarvester(options: pipelineOptions) { [face, encoder] in try encoder.pipeline(try face.locator()) }
         let cachePath = cache ?? URL(fileURLWithPath: out).appendingPathComponent("faces-cache.jsonl").path
         let faceCache = try FaceCache(path: cachePath, pipeline: harvester.signature)
-        let bar = ProgressBar(total: photos.count, title: "faces")
-        let harvest = try harvester.harvest(photos, cache: faceCache) { bar.update($0) }
-        bar.finish()
+        let harvest: Harvest
+        if let embeddings {
+            harvest = try EmbeddingFile.read(path: embeddings)
+        } else {
+            let photos = try PhotoFinder.photos(in: paths)
+            guard !photos.isEmpty else { throw CLIError("no photos (JPEG, PNG, PGM/PPM) under \(paths.joined(separator: ", "))") }
+            let bar = ProgressBar(total: photos.count, title: "faces")
+            harvest = try harvester.harvest(photos, cache: faceCache) { bar.update($0) }
+            bar.finish()
+        }
 
         let embeddings = try EmbeddingMatrix(rows: harvest.faces.map(\.face.embedding))
         let start = Date()
@@ -106,9 +118,9 @@ struct ClusterCommand: ParsableCommand {
         let sheets = ContactSheetWriter(folder: URL(fileURLWithPath: out)) { face in
             faceCache.lookup(sha256: face.sha256)?.faces[safe: face.face]?.thumbnail
         }
-        try sheets.write(&result)
+        if !noSheets { try sheets.write(&result) }
         try result.write(to: reportPath)
-        if let saveEmbeddings { try Self.writeEmbeddings(harvest, to: saveEmbeddings) }
+        if let saveEmbeddings { try EmbeddingFile.write(harvest.faces, to: saveEmbeddings) }
 
         if face.json {
             print(String(decoding: try result.json(), as: UTF8.self))
@@ -154,23 +166,7 @@ struct ClusterCommand: ParsableCommand {
         if report.groups.count > 20 { print("  … \(report.groups.count - 20) more") }
         for failure in report.failures { print("  skipped \(failure.image): \(failure.error)") }
         print("report: \(reportPath)")
-        print("sheets: \(URL(fileURLWithPath: out).appendingPathComponent("index.html").path)")
-    }
-
-    private static func writeEmbeddings(_ harvest: Harvest, to path: String) throws {
-        var text = ""
-        for face in harvest.faces {
-            let object: [String: Any] = [
-                "image": face.image, "face": face.index, "sha256": face.sha256,
-                "box": [face.face.box.left, face.face.box.top, face.face.box.right, face.face.box.bottom],
-                "embedding": face.face.embedding.map(Double.init),
-            ]
-            let line = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
-            text += String(decoding: line, as: UTF8.self) + "\n"
-        }
-        do { try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
-            throw CLIError("cannot write \(path): \(error.localizedDescription)")
-        }
+        if !noSheets { print("sheets: \(URL(fileURLWithPath: out).appendingPathComponent("index.html").path)") }
     }
 }
 
