@@ -1,3 +1,5 @@
+import VisageEval
+
 /// How much a neighbour's vote counts in ``ChineseWhispers``.
 public enum EdgeWeighting: String, Sendable, CaseIterable, Codable {
     /// Every link counts 1, as dlib's `chinese_whispers_clustering`.
@@ -11,8 +13,8 @@ public enum EdgeWeighting: String, Sendable, CaseIterable, Codable {
 /// largest total edge weight among its neighbours (itself included with weight 1, as dlib's
 /// Python binding links each face to itself; ties go to the smaller label).
 ///
-/// Deterministic for a given seed. Labels are counted in a reusable scratch array, not a
-/// dictionary, so a step costs O(degree).
+/// Deterministic for a given seed (SplitMix64: VisageEval's `SeededGenerator`). Labels are
+/// counted in a reusable scratch array, not a dictionary, so a step costs O(degree).
 public struct ChineseWhispers: Sendable, Equatable {
     /// Rounds; each round makes `count` random updates (dlib's default: 100).
     public var iterations: Int
@@ -40,7 +42,7 @@ public struct ChineseWhispers: Sendable, Equatable {
         var labels = Array(0..<n)
         var score = [Double](repeating: 0, count: n)
         var touched: [Int] = []
-        var random = SplitMix64(seed: seed)
+        var random = SeededGenerator(seed: seed)
         let scale = Double(1 / graph.threshold)
         graph.offsets.withUnsafeBufferPointer { offsets in
             graph.neighbours.withUnsafeBufferPointer { nb in

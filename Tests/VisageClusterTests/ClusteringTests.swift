@@ -1,5 +1,6 @@
 import Foundation
 import VisageCluster
+import VisageEval
 import XCTest
 
 final class ClusteringTests: XCTestCase {
@@ -20,7 +21,7 @@ final class ClusteringTests: XCTestCase {
     }
 
     func testGraphMatchesBruteForceAcrossBlocks() throws {
-        var random = SplitMix64(seed: 7)
+        var random = SeededGenerator(seed: 7)
         let n = 600, d = 8
         let values = (0..<(n * d)).map { _ in Float(random.next() % 1000) / 1000 }
         let m = try EmbeddingMatrix(values: values, dimension: d)

@@ -7,7 +7,7 @@ import XCTest
 
 /// Grouping real faces: LFW people with at least 6 photos, through the default pipeline.
 final class LFWClusteringTests: XCTestCase {
-    /// Every other person with ≥ 6 photos in lfw-dev (65 people), their first 6 photos (390):
+    /// Every third person with ≥ 6 photos in lfw-dev (44 people), their first 6 photos (264):
     /// chinese whispers at dlib-resnet's 0.6 must reach pairwise precision and recall ≥ 0.95.
     /// (The benchmark script runs all 130 people, 1,747 photos, next to dlib's own clustering.)
     func testChineseWhispersGroupsLFWPeople() throws {
@@ -19,7 +19,7 @@ final class LFWClusteringTests: XCTestCase {
             return String(parts[0])
         }.sorted()
         XCTAssertEqual(people.count, 130)
-        let chosen = people.enumerated().filter { $0.offset % 2 == 0 }.map(\.element)
+        let chosen = people.enumerated().filter { $0.offset % 3 == 0 }.map(\.element)
 
         let pipeline = try FacePipeline(store: ModelStore(directory: TestData.modelDirectory))
         var rows: [[Float]] = [], truth: [Int] = [], missed: [String] = []

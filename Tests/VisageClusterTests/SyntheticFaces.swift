@@ -1,5 +1,6 @@
 import Foundation
 import VisageCluster
+import VisageEval
 
 /// Random clusters of known structure: per person a random centre, about `separation` from every
 /// other centre, and faces scattered around it so that two faces of one person are about
@@ -10,7 +11,7 @@ struct SyntheticFaces {
 
     init(people: Int, facesPerPerson: Int, dimension: Int, separation: Float = 1.0, spread: Float = 0.4,
          seed: UInt64) throws {
-        var random = SplitMix64(seed: seed)
+        var random = SeededGenerator(seed: seed)
         func gaussian() -> Float {
             let u1 = (Float(random.next() >> 40) + 1) / Float(1 << 24), u2 = Float(random.next() >> 40) / Float(1 << 24)
             return (-2 * log(u1)).squareRoot() * cos(2 * .pi * u2)
