@@ -69,7 +69,7 @@ let package = Package(
         ]),
         // Grouping unnamed faces: chinese whispers, DBSCAN, contact sheets.
         .target(name: "VisageCluster", dependencies: [
-            "Visage", "VisageImage", "VisageStore", "VisageRecognition",
+            "Visage", "VisageImage", "VisageStore", "VisageRecognition", "VisageNN", "VisageModels", "VisageFormats", "VisageEval",
         ]),
         // The PostgreSQL gallery (same schema and behaviour as the SQLite one).
         .target(name: "VisagePostgres", dependencies: ["VisageStore"]),
@@ -99,7 +99,7 @@ let package = Package(
         .testTarget(name: "VisageEvalTests", dependencies: ["VisageEval", "Visage", "VisageTestSupport"]),
         .testTarget(name: "VisageTrainingTests", dependencies: ["VisageTraining", "VisageTestSupport"]),
         .testTarget(name: "VisageRecognitionTests", dependencies: ["VisageRecognition", "VisageStore", "Visage", "VisageTestSupport"]),
-        .testTarget(name: "VisageClusterTests", dependencies: ["VisageCluster", "VisageStore", "VisageTestSupport"]),
+        .testTarget(name: "VisageClusterTests", dependencies: ["VisageCluster", "VisageStore", "Visage", "VisageImage", "VisageEval", "VisageTestSupport"]),
         .testTarget(name: "VisagePostgresTests", dependencies: ["VisagePostgres", "VisageStore", "VisageTestSupport"]),
         .testTarget(name: "VisageServerTests", dependencies: ["VisageServer", "VisageStore", "VisageTestSupport"]),
     ],
