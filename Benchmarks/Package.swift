@@ -17,6 +17,7 @@ let package = Package(
         ], path: "Sources/Dlib"),
         .executableTarget(name: "bench-mtcnn", dependencies: [
             .product(name: "Visage", package: "Visage"), .product(name: "VisageImage", package: "Visage"),
+            .product(name: "VisageEval", package: "Visage"), .product(name: "VisageModels", package: "Visage"),
         ], path: "Sources/MTCNN"),
         .executableTarget(name: "bench-training", dependencies: [
             .product(name: "VisageNN", package: "Visage"), .product(name: "VisageModels", package: "Visage"),

@@ -77,7 +77,8 @@ public struct Enroller: Sendable {
         }
         let chip: Image
         do {
-            chip = try pipeline.chipRecipe.chip(of: decoded, detection: face.detection, landmarks: face.landmarks)
+            chip = try pipeline.chipRecipe.chip(of: decoded, detection: face.detection, landmarks: face.landmarks,
+                                               source: pipeline.locator.landmarkSource)
         } catch {
             return reject(.unreadableImage, "cannot align the face: \(error)", box: box)
         }

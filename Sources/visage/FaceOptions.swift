@@ -7,6 +7,7 @@ import VisageModels
 extension DetectorKind: ExpressibleByArgument {}
 extension LandmarkModel: ExpressibleByArgument {}
 extension EncoderID: ExpressibleByArgument {}
+extension LandmarkSource: ExpressibleByArgument {}
 
 /// Options shared by `detect`, `embed` and `compare`.
 struct FaceOptions: ParsableArguments {
@@ -14,8 +15,15 @@ struct FaceOptions: ParsableArguments {
     var detector: DetectorKind = .mmod
 
     @Option(name: .long, help: """
-        Times the image is doubled before detection (0…\(MMODDetector.maxUpsample)). 1, as face_recognition, \
-        finds faces from about 40 px; 0 is about 4× faster and finds faces from about 80 px.
+        Alignment landmarks: shape-predictor (dlib's, inside the box) or detector (MTCNN's five points). \
+        Default: detector for mtcnn with 5 landmarks, shape-predictor otherwise.
+        """)
+    var landmarkSource: LandmarkSource?
+
+    @Option(name: .long, help: """
+        mmod: times the image is doubled before detection (0…\(MMODDetector.maxUpsample)). 1, as face_recognition, \
+        finds faces from about 40 px; 0 is about 4× faster and finds faces from about 80 px. mtcnn finds faces \
+        from 20 px and ignores it.
         """)
     var upsample: Int = 1
 
@@ -33,7 +41,8 @@ struct FaceOptions: ParsableArguments {
 
     /// The detector and shape predictor from the model cache.
     func locator() throws -> FaceLocator {
-        try FaceLocator(store: ModelStore(), detector: detector, upsample: upsample, landmarks: landmarks)
+        try FaceLocator(store: ModelStore(), detector: detector, upsample: upsample, landmarks: landmarks,
+                        landmarkSource: landmarkSource)
     }
 }
 

@@ -50,7 +50,8 @@ struct PipelineEmbedder: FaceEmbedder {
                 face = Self.fallback(in: photo, fraction: fallbackFraction, landmarks: pipeline.locator.landmarks)
                 found.append(false)
             }
-            chips.append(try pipeline.chipRecipe.chip(of: photo, detection: face.detection, landmarks: face.landmarks))
+            chips.append(try pipeline.chipRecipe.chip(of: photo, detection: face.detection, landmarks: face.landmarks,
+                                                     source: pipeline.locator.landmarkSource))
         }
         var vectors = try pipeline.encoder.encode(chips)
         if augmentation == .flip {

@@ -1,12 +1,16 @@
 // bench-mtcnn: milliseconds per photo of Visage's MTCNN (release build), and facenet-pytorch's
 // MTCNN on CPU measured in the same run (Benchmarks/reference/mtcnn_reference.py bench).
 //
-//   swift run -c release bench-mtcnn [--runs N] [--threads N] [--python PATH | --no-reference] [--recall]
+//   swift run -c release bench-mtcnn [--runs N] [--threads N] [--python PATH | --no-reference]
+//       [--recall [--recall-limit N]] [--accuracy [--folds N] [--with-mmod]] [--no-speed] [--profile small|1mp|mosaic]
 //
 // Photos (from ../shared/data or $VISAGE_SHARED_DATA): LFW AJ_Cook_0001 (250×250, one face);
 // the same photo enlarged 4× by pixel replication (1000×1000 = 1 MP, one large face); a 4×4
-// mosaic of LFW photos (1 MP, 16 faces). `--recall` also runs every LFW development image (a
-// detection must contain the centre) and every AT&T face. Models come from the model cache.
+// mosaic of LFW photos (1 MP, 16 faces). `--recall` first runs both detectors (MTCNN, MMOD at
+// upsample 1) on every LFW development image (a detection must contain the centre) and every AT&T
+// face; `--accuracy` compares the alignments of MTCNN's faces for dlib's ResNet on the 600 LFW
+// development pairs (DetectorEvaluation.swift); `--no-speed` stops after those. Models come from
+// the model cache.
 import Foundation
 import Visage
 import VisageImage
@@ -83,37 +87,29 @@ func report(_ label: String, _ detector: MTCNNDetector, _ image: Image) {
                  label, times[runs / 2], times[0], runs, cpu, faces.count, trace.proposals, trace.refined))
 }
 
-func recall(_ detector: MTCNNDetector) throws {
-    var total = 0, found = 0
-    for person in try FileManager.default.contentsOfDirectory(atPath: lfw.path).sorted() {
-        let folder = lfw.appendingPathComponent(person)
-        for name in try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() {
-            let image = try Image.load(path: folder.appendingPathComponent(name).path)
-            let (cx, cy) = (Double(image.width) / 2, Double(image.height) / 2)
-            total += 1
-            if detector.detect(in: image).contains(where: { $0.left <= cx && cx <= $0.right && $0.top <= cy && cy <= $0.bottom }) {
-                found += 1
-            }
-        }
-    }
-    print(String(format: "recall, LFW development set: %d of %d (%.2f%%) with a detection containing the centre",
-                 found, total, 100 * Double(found) / Double(total)))
-    var att = 0
-    for subject in 1...40 {
-        for k in 1...10 {
-            let url = data.appendingPathComponent("att-orl-faces/s\(subject)/\(k).pgm")
-            if !detector.detect(in: try Image.load(path: url.path)).isEmpty { att += 1 }
-        }
-    }
-    print(String(format: "recall, AT&T faces: %d of 400 (%.2f%%) with at least one detection", att, Double(att) / 4))
-}
-
 setvbuf(stdout, nil, _IOLBF, 0)
 if let threads = option("--threads").flatMap(Int.init) { Backend.setThreads(threads) }
 do {
     print("Visage MTCNN, \(Backend.info)")
     let detector = try MTCNNDetector(store: ModelStore())
+    if arguments.contains("--recall") {
+        let limit = option("--recall-limit").flatMap(Int.init)
+        try recall("mtcnn", detector, limit: limit)
+        try recall("mmod (upsample 1)", try DetectorKind.mmod.makeDetector(store: ModelStore(), upsample: 1), limit: limit)
+    }
+    if arguments.contains("--accuracy") {
+        try accuracy(folds: option("--folds").flatMap(Int.init) ?? 10, mmod: arguments.contains("--with-mmod"))
+    }
+    if arguments.contains("--no-speed") { exit(0) }
     let small = try firstImage("AJ_Cook")
+    if let which = option("--profile") {
+        // One detection and nothing else, for valgrind --tool=callgrind.
+        let image = which == "mosaic" ? try mosaic() : which == "small" ? small : enlarged(small, by: 4)
+        var trace = MTCNNTrace()
+        let faces = detector.detect(in: image, trace: &trace)
+        print("\(faces.count) face(s), \(trace.proposals) P-Net boxes, \(trace.refined) R-Net boxes")
+        exit(0)
+    }
     report("250x250", detector, small)
     report("1000x1000 (1 MP, one face)", detector, enlarged(small, by: 4))
     report("1000x1000 (1 MP, 16-face mosaic)", detector, try mosaic())
@@ -130,8 +126,6 @@ do {
         return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
     }.sorted()
     print(String(format: "  P-Net alone on the %d pyramid levels of 1 MP: %.1f ms (median of 5)", scales.count, pnet[2]))
-
-    if arguments.contains("--recall") { try recall(detector) }
 
     if !arguments.contains("--no-reference") {
         let process = Process()

@@ -43,6 +43,19 @@ public struct FivePointTemplate: Sendable, Equatable {
         (47.5492, 46.5990), (100.4761, 46.5990), (74.0127, 76.5625), (50.4149, 103.0233), (97.6104, 103.0233),
     ])
 
+    /// ``dlibChip150`` for another chip size and padding (dlib's `get_face_chip_details`
+    /// geometry: template point p in the unit face lands at `(padding + p) / (1 + 2·padding) · size`).
+    /// - Throws: ``FivePointAlignmentError/invalidTemplate(_:)`` for a size outside 1…4096 or a
+    ///   negative or non-finite padding.
+    public static func dlibChip(size: Int, padding: Double) throws -> FivePointTemplate {
+        guard padding.isFinite, padding >= 0 else {
+            throw FivePointAlignmentError.invalidTemplate("padding \(padding) must be finite and ≥ 0")
+        }
+        let unit = dlibChip150.points.map { $0 / 150 * 1.5 - 0.25 }
+        return try FivePointTemplate(width: size, height: size,
+                                     points: unit.map { ($0 + padding) / (1 + 2 * padding) * Double(size) })
+    }
+
     /// OpenFace's 96×96 alignment for NN4.small2: OpenFace's 68-point template scaled to its
     /// bounding box (`MINMAX_TEMPLATE · 96`), with the same five-point reduction as
     /// ``dlibChip150``.

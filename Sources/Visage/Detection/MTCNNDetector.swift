@@ -12,7 +12,7 @@ import VisageNN
 /// image) to 24×24 for R-Net, keeps scores > `rnetThreshold`, suppresses (IoU 0.7), regresses and
 /// squares. Stage 3 crops to 48×48 for O-Net, keeps scores > `onetThreshold`, places the
 /// landmarks, regresses the boxes and suppresses with intersection-over-minimum 0.7.
-public struct MTCNNDetector: Sendable {
+public struct MTCNNDetector: FaceDetector {
     /// The three networks.
     public let networks: MTCNN
     /// Thresholds and pyramid settings.
@@ -37,6 +37,19 @@ public struct MTCNNDetector: Sendable {
                                  rnet: try store.url(for: .mtcnnRNet, verify: true),
                                  onet: try store.url(for: .mtcnnONet, verify: true))
         try self.init(networks: networks, options: options)
+    }
+
+    /// The largest image ``detect(_:)`` accepts, in pixels (the pyramid holds about 4 floats a pixel).
+    public static let maxPixels = 40_000_000
+
+    /// Finds the faces in an image (``FaceDetector``): as ``detect(in:)``, with a size limit.
+    /// - Throws: ``DetectionError/imageTooLarge(width:height:upsample:maxPixels:)`` above ``maxPixels``.
+    public func detect(_ image: Image) throws -> [FaceDetection] {
+        guard image.width.multipliedReportingOverflow(by: image.height).partialValue <= Self.maxPixels,
+              image.width <= Self.maxPixels, image.height <= Self.maxPixels else {
+            throw DetectionError.imageTooLarge(width: image.width, height: image.height, upsample: 0, maxPixels: Self.maxPixels)
+        }
+        return detect(in: image)
     }
 
     /// Finds the faces in an image (gray images are read as RGB with equal channels).

@@ -26,10 +26,17 @@ public enum ChipRecipe: Sendable, Equatable {
     ///   - image: the source image.
     ///   - detection: the face's box.
     ///   - landmarks: the face's landmarks (used by aligned recipes).
-    /// - Throws: `AlignmentError` for an unusable landmark count or geometry.
-    public func chip(of image: Image, detection: FaceDetection, landmarks: [PixelPoint]) throws -> Image {
+    ///   - source: with `.detector` and five detector landmarks, the aligned chip maps
+    ///     them to ``FivePointTemplate/dlibChip150`` (scaled to `size` and `padding`).
+    /// - Throws: `AlignmentError` or `FivePointAlignmentError` for unusable landmarks or geometry.
+    public func chip(of image: Image, detection: FaceDetection, landmarks: [PixelPoint],
+                     source: LandmarkSource = .shapePredictor) throws -> Image {
         switch self {
         case let .dlibAligned(size, padding):
+            if source == .detector, detection.landmarks.count == 5 {
+                return try FivePointAlignment.align(image, landmarks: detection.landmarks,
+                                                    template: try FivePointTemplate.dlibChip(size: size, padding: padding))
+            }
             return image.extractChip(try FaceChipDetails(landmarks: landmarks, size: size, padding: padding))
         case let .boxCrop(margin):
             let r = detection.pixelRect

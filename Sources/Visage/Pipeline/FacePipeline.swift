@@ -45,11 +45,26 @@ public struct FacePipeline: Sendable {
     /// - Throws: the detector's, alignment and encoder errors.
     public func faces(in image: Image) throws -> [Face] {
         let located = try locate(in: image)
-        let chips = try located.map { try chipRecipe.chip(of: image, detection: $0.detection, landmarks: $0.landmarks) }
+        let chips = try located.map { try chip(of: $0, in: image) }
         let embeddings = chips.isEmpty ? [] : try encoder.encode(chips)
         return located.indices.map { i in
             Face(detection: located[i].detection, landmarks: located[i].landmarks, chip: chips[i],
                  embedding: embeddings[i])
         }
+    }
+
+    /// Landmarks, chip and embedding of one detection (e.g. one the caller chose among several).
+    /// - Parameters:
+    ///   - detection: a face found in `image` by any detector.
+    ///   - image: the image.
+    /// - Throws: alignment and encoder errors.
+    public func face(for detection: FaceDetection, in image: Image) throws -> Face {
+        let located = locator.locate(detection, in: image)
+        let chip = try chip(of: located, in: image)
+        return Face(detection: detection, landmarks: located.landmarks, chip: chip, embedding: try encoder.encode([chip])[0])
+    }
+
+    private func chip(of face: LocatedFace, in image: Image) throws -> Image {
+        try chipRecipe.chip(of: image, detection: face.detection, landmarks: face.landmarks, source: locator.landmarkSource)
     }
 }

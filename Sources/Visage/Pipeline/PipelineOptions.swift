@@ -11,6 +11,9 @@ public struct PipelineOptions: Sendable, Equatable {
     public var upsample: Int
     /// The landmark model; 5 points by default (face_recognition's `face_encodings` default).
     public var landmarks: LandmarkModel
+    /// Where alignment landmarks come from; `nil`: the detector's default
+    /// (``DetectorKind/defaultLandmarkSource``; 68 points always from the shape predictor).
+    public var landmarkSource: LandmarkSource?
     /// The encoder.
     public var encoder: EncoderID
     /// Jittered copies averaged per face (dlib's ResNet only; 0 or 1: none).
@@ -20,8 +23,10 @@ public struct PipelineOptions: Sendable, Equatable {
 
     /// Options with face_recognition's defaults: MMOD, upsample 1, 5 points, dlib's ResNet, no jitter.
     public init(detector: DetectorKind = .mmod, upsample: Int = 1, landmarks: LandmarkModel = .five,
-                encoder: EncoderID = .dlibResNet, jitters: Int = 0, encoderWeights: URL? = nil) {
+                encoder: EncoderID = .dlibResNet, jitters: Int = 0, encoderWeights: URL? = nil,
+                landmarkSource: LandmarkSource? = nil) {
         self.detector = detector
+        self.landmarkSource = landmarkSource
         self.upsample = upsample
         self.landmarks = landmarks
         self.encoder = encoder
@@ -39,7 +44,7 @@ extension FacePipeline {
     ///   `ModelLoadError` for files that do not parse, ``DetectionError`` for a bad upsampling.
     public init(store: ModelStore, options: PipelineOptions = PipelineOptions()) throws {
         let locator = try FaceLocator(store: store, detector: options.detector, upsample: options.upsample,
-                                      landmarks: options.landmarks)
+                                      landmarks: options.landmarks, landmarkSource: options.landmarkSource)
         let encoder = try EncoderLoader(store: store).encoder(options.encoder, weights: options.encoderWeights,
                                                               jitters: options.jitters)
         self.init(locator: locator, encoder: encoder)
