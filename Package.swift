@@ -28,6 +28,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // System-library shims, nothing else.
@@ -75,7 +77,12 @@ let package = Package(
         .target(name: "VisagePostgres", dependencies: ["VisageStore"]),
         // The HTTP server and its web page.
         .target(name: "VisageServer", dependencies: [
-            "Visage", "VisageImage", "VisageStore", "VisageRecognition", "VisagePostgres",
+            "Visage", "VisageImage", "VisageStore", "VisageRecognition", "VisagePostgres", "VisageFormats",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
         // The command-line tool.
         .executableTarget(name: "visage", dependencies: [
@@ -101,7 +108,11 @@ let package = Package(
         .testTarget(name: "VisageRecognitionTests", dependencies: ["VisageRecognition", "VisageStore", "Visage", "VisageTestSupport"]),
         .testTarget(name: "VisageClusterTests", dependencies: ["VisageCluster", "VisageStore", "Visage", "VisageImage", "VisageEval", "VisageTestSupport"]),
         .testTarget(name: "VisagePostgresTests", dependencies: ["VisagePostgres", "VisageStore", "VisageTestSupport"]),
-        .testTarget(name: "VisageServerTests", dependencies: ["VisageServer", "VisageStore", "VisageTestSupport"]),
+        .testTarget(name: "VisageServerTests", dependencies: [
+            "VisageServer", "VisageStore", "VisageRecognition", "Visage", "VisageImage", "VisageTestSupport",
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "NIOCore", package: "swift-nio"),
+        ]),
     ],
     swiftLanguageModes: [.v5]
 )

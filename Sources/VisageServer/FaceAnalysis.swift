@@ -1,0 +1,61 @@
+import Foundation
+import Visage
+import VisageImage
+
+/// Decoding and the face pipeline, run on the ``InferencePool`` with the server's limits.
+struct FaceAnalysis: Sendable {
+    /// The one loaded pipeline every request shares.
+    let pipeline: FacePipeline
+    /// Where CPU-heavy work runs.
+    let pool: InferencePool
+    /// Decoder limits derived from the server configuration.
+    let limits: DecodeLimits
+
+    /// A decoded image with every face (box, landmarks, chip, embedding).
+    struct Analysed: Sendable {
+        var width: Int
+        var height: Int
+        var faces: [Face]
+    }
+
+    /// A decoded image with every face's box and landmarks only.
+    struct Located: Sendable {
+        var width: Int
+        var height: Int
+        var faces: [LocatedFace]
+    }
+
+    /// Decodes and locates faces (no embeddings).
+    func locate(_ bytes: [UInt8]) async throws -> Located {
+        let pipeline = pipeline, limits = limits
+        return try await pool.run {
+            let image = try Self.decode(bytes, limits: limits)
+            return Located(width: image.width, height: image.height, faces: try pipeline.locate(in: image))
+        }
+    }
+
+    /// Decodes, locates and embeds every face.
+    func analyse(_ bytes: [UInt8]) async throws -> Analysed {
+        let pipeline = pipeline, limits = limits
+        return try await pool.run {
+            let image = try Self.decode(bytes, limits: limits)
+            return Analysed(width: image.width, height: image.height, faces: try pipeline.faces(in: image))
+        }
+    }
+
+    /// Decodes bytes into an image, mapping decoder errors to API errors.
+    static func decode(_ bytes: [UInt8], limits: DecodeLimits) throws -> Image {
+        do {
+            return try Image.decode(data: bytes, limits: limits)
+        } catch let error as ImageError {
+            switch error {
+            case .tooLarge(let width, let height, let limit):
+                throw ServerError.imageTooLarge(width: width, height: height, limit: limit)
+            case .fileTooLarge(_, let limit):
+                throw ServerError.bodyTooLarge(limit: limit)
+            default:
+                throw ServerError.invalidImage(reason: error.description)
+            }
+        }
+    }
+}
