@@ -9,6 +9,8 @@ enum FaceFinding: String, CaseIterable, ExpressibleByArgument {
     case centreCrop = "centre-crop"
     /// dlib's MMOD detector, 5-point landmarks, aligned chip (dlib-resnet's default).
     case mmod
+    /// MTCNN, aligned chip.
+    case mtcnn
 }
 
 /// Options choosing the "image → embedding" step of `eval` and `calibrate`.
@@ -19,7 +21,7 @@ struct EmbedderOptions: ParsableArguments {
     @Option(name: .long, help: "Weights: the OpenFace CSV folder for openface-nn4 (facenet-160 defaults to the model cache).")
     var weights: String?
 
-    @Option(name: .long, help: "Face finding: mmod (detector + landmarks + aligned chip; default for dlib-resnet) or centre-crop (no detector; default for the course encoders).")
+    @Option(name: .long, help: "Face finding: mmod or mtcnn (detector + landmarks + aligned chip; mmod is the default for dlib-resnet) or centre-crop (no detector; default for the course encoders).")
     var detector: FaceFinding?
 
     @Option(name: .long, help: "Centre crop side as a fraction of the image's shorter side (default: 0.5 for eval pairs on 250×250 LFW, 1 for calibrate). With a detector: the side of the centred fallback box for photos without a detected face.")
@@ -48,13 +50,13 @@ struct EmbedderOptions: ParsableArguments {
         let fraction = crop ?? defaultCrop
         guard fraction > 0, fraction <= 1 else { throw ValidationError("--crop must be in (0, 1]") }
         let finding = detector ?? (id == .dlibResNet ? .mmod : .centreCrop)
-        if id == .dlibResNet || finding == .mmod {
-            guard finding == .mmod else { throw ValidationError("dlib-resnet needs aligned chips: use --detector mmod") }
+        if id == .dlibResNet || finding != .centreCrop {
+            guard finding != .centreCrop else { throw ValidationError("dlib-resnet needs aligned chips: use --detector mmod or mtcnn") }
             guard inputNorm == .course else { throw ValidationError("--input-norm applies to facenet-160 with --detector centre-crop") }
-            var options = PipelineOptions(detector: .mmod, upsample: upsample, encoder: id)
+            var options = PipelineOptions(detector: finding == .mtcnn ? .mtcnn : .mmod, upsample: upsample, encoder: id)
             options.encoderWeights = weights.map { URL(fileURLWithPath: $0) }
             let pipeline = try FacePipeline(store: ModelStore(), options: options)
-            return PipelineEmbedder(pipeline: pipeline, detectorName: "mmod upsample \(upsample)",
+            return PipelineEmbedder(pipeline: pipeline, detectorName: finding == .mtcnn ? "mtcnn" : "mmod upsample \(upsample)",
                                     fallbackFraction: fraction, augmentation: tta)
         }
         var encoder = try EncoderLoader(store: ModelStore()).courseEncoder(
