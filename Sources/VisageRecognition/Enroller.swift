@@ -83,14 +83,14 @@ public struct Enroller: Sendable {
             return reject(.unreadableImage, "cannot align the face: \(error)", box: box)
         }
         let quality = FaceQuality(chip: chip)
-        if quality.sharpness < policy.minimumSharpness {
-            return reject(.blurry, String(format: "sharpness %.1f is below %.1f", quality.sharpness, policy.minimumSharpness),
-                          box: box, quality: quality)
-        }
         if !policy.brightnessRange.contains(quality.brightness) || quality.clippedFraction > policy.maximumClippedFraction {
             return reject(.badExposure, String(format: "brightness %.0f (accepted %.0f…%.0f), %.0f%% clipped pixels (at most %.0f%%)",
                                                quality.brightness, policy.brightnessRange.lowerBound, policy.brightnessRange.upperBound,
                                                quality.clippedFraction * 100, policy.maximumClippedFraction * 100),
+                          box: box, quality: quality)
+        }
+        if quality.sharpness < policy.minimumSharpness {
+            return reject(.blurry, String(format: "sharpness %.1f is below %.1f", quality.sharpness, policy.minimumSharpness),
                           box: box, quality: quality)
         }
         return .passed(Candidate(index: index, face: face, chip: chip, quality: quality))

@@ -31,14 +31,14 @@ public struct EnrolmentPolicy: Sendable, Equatable {
     /// - Parameters:
     ///   - minimumFaceSize: smallest face side in pixels (60).
     ///   - faceSelection: ``FaceSelection/single`` (default) or ``FaceSelection/largest``.
-    ///   - minimumSharpness: smallest Laplacian variance of the chip (20).
+    ///   - minimumSharpness: smallest Laplacian variance of the chip (5; LFW photos measure 6–745, median 42).
     ///   - brightnessRange: accepted mean grey level of the chip centre (35…225).
-    ///   - maximumClippedFraction: largest fraction of clipped chip-centre pixels (0.25).
+    ///   - maximumClippedFraction: largest fraction of clipped chip-centre pixels (0.5).
     ///   - rejectDuplicateImages: refuse re-enrolling the same file (true).
     ///   - keepCrops: store aligned crops (true).
     public init(minimumFaceSize: Double = 60, faceSelection: FaceSelection = .single,
-                minimumSharpness: Double = 20, brightnessRange: ClosedRange<Double> = 35...225,
-                maximumClippedFraction: Double = 0.25, rejectDuplicateImages: Bool = true, keepCrops: Bool = true) {
+                minimumSharpness: Double = 5, brightnessRange: ClosedRange<Double> = 35...225,
+                maximumClippedFraction: Double = 0.5, rejectDuplicateImages: Bool = true, keepCrops: Bool = true) {
         self.minimumFaceSize = minimumFaceSize
         self.faceSelection = faceSelection
         self.minimumSharpness = minimumSharpness

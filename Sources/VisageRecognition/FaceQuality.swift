@@ -20,7 +20,7 @@ public struct FaceQuality: Sendable, Equatable, Codable {
         self.clippedFraction = clippedFraction
     }
 
-    /// Measures a chip (grey or RGB). A chip smaller than 5 × 5 pixels measures as all zero.
+    /// Measures a chip (grey or RGB). A chip whose centre is smaller than 3 × 3 pixels measures as all zero.
     /// - Parameter chip: the aligned face the encoder saw.
     public init(chip: Image) {
         let x0 = chip.width / 5, y0 = chip.height / 5

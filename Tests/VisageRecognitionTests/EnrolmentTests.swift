@@ -42,7 +42,7 @@ final class EnrolmentTests: XCTestCase {
         var out = Image(width: a.width + b.width, height: a.height, format: .rgb)
         for y in 0..<a.height {
             for x in 0..<a.width { for k in 0..<3 { out.pixels[(y * out.width + x) * 3 + k] = a.pixels[(y * a.width + x) * 3 + k] } }
-            for x in 0..<b.width { for k in 0..<3 { out.pixels[(y * out.width + a.width + x) * 3 + k] = b.pixels[(y * b.width + x) * 3 + k] } }
+            for x in 0..<b.width where y < b.height { for k in 0..<3 { out.pixels[(y * out.width + a.width + x) * 3 + k] = b.pixels[(y * b.width + x) * 3 + k] } }
         }
         return out
     }

@@ -28,7 +28,7 @@ final class FaceQualityTests: XCTestCase {
     }
 
     func testTinyChipMeasuresZero() {
-        XCTAssertEqual(FaceQuality(chip: Image(width: 4, height: 4, format: .gray, fill: 9)),
+        XCTAssertEqual(FaceQuality(chip: Image(width: 2, height: 2, format: .gray, fill: 9)),
                        FaceQuality(sharpness: 0, brightness: 0, clippedFraction: 0))
     }
 

@@ -52,8 +52,9 @@ final class MatchThresholdTests: XCTestCase {
         let near = try XCTUnwrap(rule.probability(of: 0.35)), far = try XCTUnwrap(rule.probability(of: 0.9))
         XCTAssertGreaterThan(near, 0.95)
         XCTAssertLessThan(far, 0.05)
-        // Threshold 0.6 lies between the two populations: no impostor is accepted.
-        XCTAssertEqual(try XCTUnwrap(rule.falseAcceptRate), 0, accuracy: 1e-9)
+        // Threshold 0.6 lies between the two populations: (almost) no impostor is accepted
+        // (the rate is interpolated between stored operating points).
+        XCTAssertLessThan(try XCTUnwrap(rule.falseAcceptRate), 1e-3)
         // A threshold deep in the impostors accepts many of them.
         let loose = try await MatchThreshold.forGallery(gallery, override: 0.85)
         XCTAssertGreaterThan(try XCTUnwrap(loose.falseAcceptRate), 0.3)
