@@ -87,15 +87,17 @@ public struct MTCNNDetector: FaceDetector {
     // MARK: - Stage 1
 
     private func proposals(_ source: AreaResampler) -> [MTCNNCandidate] {
-        var all: [MTCNNCandidate] = []
-        for scale in MTCNNPyramid.scales(width: source.width, height: source.height, options: options) {
+        let scales = MTCNNPyramid.scales(width: source.width, height: source.height, options: options)
+        let levels = scales.map { scale -> Tensor in
             let (ws, hs) = MTCNNPyramid.levelSize(width: source.width, height: source.height, scale: scale)
-            let input = Tensor(shape: [1, 3, hs, ws], storage: [Float](unsafeUninitializedCapacity: 3 * hs * ws) { buf, n in
+            return Tensor(shape: [1, 3, hs, ws], storage: [Float](unsafeUninitializedCapacity: 3 * hs * ws) { buf, n in
                 source.resample(x0: 0, y0: 0, w: source.width, h: source.height, outWidth: ws, outHeight: hs,
                                 into: buf.baseAddress!)
                 n = 3 * hs * ws
             })
-            let out = networks.pnet(input)
+        }
+        var all: [MTCNNCandidate] = []
+        for (scale, out) in zip(scales, networks.pnet(levels: levels)) {
             let level = cells(out, scale: Float(scale))
             all += NonMaximumSuppression.keep(level, threshold: 0.5, overlap: .union).map { level[$0] }
         }

@@ -48,6 +48,19 @@ public struct MTCNNPNet: Sendable {
     /// Runs the net on a batch of normalised images, [N, 3, H, W] with H, W ≥ 12, streaming each
     /// image in bands of rows (same result as ``reference(_:)`` up to rounding, much faster).
     public func callAsFunction(_ x: Tensor) -> MTCNNOutput {
+        run(x, scratch: MTCNNPNetScratch())
+    }
+
+    /// Runs the net on each tensor of a list (e.g. the levels of an image pyramid), reusing one
+    /// set of working buffers for all of them.
+    /// - Parameter levels: normalised images, each [N, 3, H, W] with H, W ≥ 12.
+    /// - Returns: one output per level, in order.
+    public func callAsFunction(levels: [Tensor]) -> [MTCNNOutput] {
+        let scratch = MTCNNPNetScratch()
+        return levels.map { run($0, scratch: scratch) }
+    }
+
+    private func run(_ x: Tensor, scratch: MTCNNPNetScratch) -> MTCNNOutput {
         precondition(x.rank == 4 && x.c == 3, "P-Net expects [N, 3, H, W], got \(x.shape)")
         let (ho, wo) = Self.outputSize(height: x.h, width: x.w)
         guard ho > 0, wo > 0 else { return reference(x) }
@@ -60,7 +73,7 @@ public struct MTCNNPNet: Sendable {
                     for s in 0..<x.n {
                         let face = pp.baseAddress! + (2 * s + 1) * plane
                         streamer.run(xp.baseAddress! + s * 3 * x.h * x.w, height: x.h, width: x.w,
-                                     probability: face, offsets: rp.baseAddress! + 4 * s * plane)
+                                     probability: face, offsets: rp.baseAddress! + 4 * s * plane, scratch: scratch)
                         for i in 0..<plane { pp[2 * s * plane + i] = 1 - face[i] }
                     }
                 }

@@ -23,28 +23,24 @@ struct MTCNNPNetStreamer: Sendable {
     /// Runs P-Net on `3 × h × w` planes (h, w ≥ 12).
     /// - Returns: the face probability plane and the four offset planes, each H4 × W4.
     func run(_ input: UnsafePointer<Float>, height h: Int, width w: Int,
-             probability prob: UnsafeMutablePointer<Float>, offsets reg: UnsafeMutablePointer<Float>) {
+             probability prob: UnsafeMutablePointer<Float>, offsets reg: UnsafeMutablePointer<Float>,
+             scratch: MTCNNPNetScratch) {
         let (h1, w1) = (h - 2, w - 2)
         let (h2, wp) = ((h1 + 1) / 2, (w1 + 1) / 2)
         let (h4, w3, w4) = (h2 - 4, wp - 2, wp - 4)
         guard h4 > 0, w4 > 0 else { return }
         let band = min(Self.bandRows(outputWidth: w4), h4)
         let pooledRows = band + 4, conv2Rows = band + 2
-        var pooled = [Float](repeating: 0, count: 10 * pooledRows * wp)
-        var conv2 = [Float](repeating: 0, count: 16 * conv2Rows * w3)
-        var conv1 = [Float](repeating: 0, count: 10 * 2 * pooledRows * w1)
-        var conv3 = [Float](repeating: 0, count: 32 * band * w4)
-        var logits = [Float](repeating: 0, count: 2 * band * w4)
-        let colCount = max(27 * 2 * pooledRows * w1, 90 * conv2Rows * w3, 144 * band * w4)
-        var col = [Float](repeating: 0, count: colCount)
-        pooled.withUnsafeMutableBufferPointer { pooled in
-        conv2.withUnsafeMutableBufferPointer { conv2 in
-        conv1.withUnsafeMutableBufferPointer { conv1 in
-        conv3.withUnsafeMutableBufferPointer { conv3 in
-        logits.withUnsafeMutableBufferPointer { logits in
-        col.withUnsafeMutableBufferPointer { col in
-            let (pp, c2, c1, c3, lg, cp) = (pooled.baseAddress!, conv2.baseAddress!, conv1.baseAddress!,
-                                            conv3.baseAddress!, logits.baseAddress!, col.baseAddress!)
+        // One uninitialised block for the six buffers, reused across calls: every element is
+        // written (by an sgemm, im2col or the pool) before it is read.
+        let sizes = [10 * pooledRows * wp, 16 * conv2Rows * w3, 10 * 2 * pooledRows * w1, 32 * band * w4, 2 * band * w4,
+                     max(27 * 2 * pooledRows * w1, 90 * conv2Rows * w3, 144 * band * w4)]
+        let block = scratch.reserve(sizes.reduce(0, +))
+        var offsets = [0]
+        for size in sizes.dropLast() { offsets.append(offsets.last! + size) }
+        do {
+            let (pp, c2, c1, c3, lg, cp) = (block + offsets[0], block + offsets[1], block + offsets[2],
+                                            block + offsets[3], block + offsets[4], block + offsets[5])
             var pooledDone = 0, conv2Done = 0
             var k0 = 0
             while k0 < h4 {
@@ -113,10 +109,30 @@ struct MTCNNPNetStreamer: Sendable {
                 k0 = k1
             }
         }
+    }
+}
+
+/// A growable, uninitialised Float buffer for ``MTCNNPNetStreamer/run`` (one per thread of work;
+/// not shared between concurrent calls).
+final class MTCNNPNetScratch {
+    private var buffer: UnsafeMutablePointer<Float>
+    private var capacity: Int
+
+    /// An empty scratch buffer.
+    init() {
+        buffer = .allocate(capacity: 1)
+        capacity = 1
+    }
+
+    deinit { buffer.deallocate() }
+
+    /// At least `count` floats, uninitialised (the previous contents are not kept when it grows).
+    func reserve(_ count: Int) -> UnsafeMutablePointer<Float> {
+        if count > capacity {
+            buffer.deallocate()
+            buffer = .allocate(capacity: count)
+            capacity = count
         }
-        }
-        }
-        }
-        }
+        return buffer
     }
 }
