@@ -4,8 +4,8 @@ import VisageTestSupport
 import VisageTraining
 
 /// NN4.small2 trained from scratch on the AT&T/ORL faces: people 1–30 train, every pair of
-/// people 31–40 (4,950 pairs, 450 same) is verified. A short version of the documented run in
-/// docs/training.md (which reaches ≥ 90 %).
+/// people 31–40 (4,950 pairs, 450 same) is verified. A short version (30 steps) of the
+/// documented 80-step run in docs/training.md.
 final class ORLTrainingTests: XCTestCase {
     /// The ORL faces split by subject number: s1…s30 to train, s31…s40 held out.
     static func split() throws -> (train: FaceDataset, heldOut: FaceDataset) {
@@ -40,10 +40,10 @@ final class ORLTrainingTests: XCTestCase {
     }
 }
 
-/// What the short ORL run must reach. An untrained NN4.small2 already scores 79 % (AUC 0.857)
-/// on these pairs — random convolutions keep much of the pixel similarity — so the test asks
-/// for a clear gain over that, with margin for thread-count differences.
+/// What the short ORL run must reach (measured with these settings: 82.1 %, AUC 0.885; chance
+/// is 50 %). An untrained NN4.small2 already scores 79.2 % (AUC 0.857) on these pairs — random
+/// convolutions keep much of the pixel similarity — so the test also asks for an AUC gain.
 enum ORLRun {
-    static let shortAccuracy = 0.81
-    static let shortAUCGain = 0.02
+    static let shortAccuracy = 0.80
+    static let shortAUCGain = 0.015
 }
