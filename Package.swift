@@ -100,7 +100,7 @@ let package = Package(
         .testTarget(name: "VisageFormatsTests", dependencies: ["VisageFormats", "VisageTestSupport"]),
         .testTarget(name: "VisageModelsTests", dependencies: ["VisageModels", "VisageFormats", "VisageImage", "VisageNN", "VisageTestSupport"]),
         .testTarget(name: "VisageTests", dependencies: ["Visage", "VisageModels", "VisageImage", "VisageNN", "VisageFormats", "VisageTestSupport"]),
-        .testTarget(name: "VisageCLITests", dependencies: ["Visage", "VisageTestSupport"]),
+        .testTarget(name: "VisageCLITests", dependencies: ["Visage", "VisageStore", "VisageTestSupport"]),
         .testTarget(name: "VisageStoreTests", dependencies: ["VisageStore", "VisageTestSupport"]),
         .testTarget(name: "VisageIndexTests", dependencies: ["VisageIndex", "VisageTestSupport"]),
         .testTarget(name: "VisageEvalTests", dependencies: ["VisageEval", "Visage", "VisageTestSupport"]),

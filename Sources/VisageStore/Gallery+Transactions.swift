@@ -54,6 +54,8 @@ extension Gallery {
         case .SQLITE_READONLY, .SQLITE_PERM: return .readOnly(path: path)
         case .SQLITE_CANTOPEN: return .cannotOpen(path: path, reason: message)
         case .SQLITE_BUSY, .SQLITE_LOCKED: return .busy(path: path)
+        case .SQLITE_FULL:
+            return .database(path: path, message: "the disk is full (\(message)); nothing was written, free some space and retry")
         default: return .database(path: path, message: message)
         }
     }

@@ -120,6 +120,19 @@ extension Gallery {
         do { data = try Data(contentsOf: url) } catch {
             throw GalleryError.io(path: url.path, reason: error.localizedDescription)
         }
+        return try importJSONLines(data: data, onConflict: onConflict)
+    }
+
+    /// Imports a JSON-lines export held in memory (the same format and rules as
+    /// ``importJSONLines(from:onConflict:)``): every line is validated before anything is written.
+    /// - Parameters:
+    ///   - data: The export's bytes.
+    ///   - onConflict: What to do with names already in the gallery.
+    /// - Returns: What was added.
+    /// - Throws: ``GalleryError/invalidImport(line:reason:)``, ``GalleryError/modelMismatch(gallery:requested:)``,
+    ///   or the gallery's write errors.
+    @discardableResult
+    public func importJSONLines(data: Data, onConflict: ImportConflict = .fail) throws -> ImportSummary {
         let plan = try ImportPlan.parse(data, gallery: self)
         return try write { db in
             var summary = ImportSummary(people: 0, merged: 0, faces: 0)

@@ -48,7 +48,9 @@ struct VisageCommand: ParsableCommand {
                 print(fullMessage(for: error))
                 Foundation.exit(0)
             }
-            let message = fullMessage(for: error)
+            var message = fullMessage(for: error)
+            // ArgumentParser prefixes other errors with "Error: "; ours already read as sentences.
+            if message.hasPrefix("Error: ") { message.removeFirst("Error: ".count) }
             FileHandle.standardError.write(Data("error: \(message.isEmpty ? "\(error)" : message)\n".utf8))
             Foundation.exit(2)
         }

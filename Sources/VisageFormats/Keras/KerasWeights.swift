@@ -100,6 +100,10 @@ public struct KerasWeights: Sendable, Equatable {
     /// files). Each dataset must be 32-bit little-endian float; its rank and size are checked
     /// against `limits` and the file length before memory is allocated. libhdf5 calls are
     /// serialised process-wide, so this is safe to call from several threads.
+    ///
+    /// Only read files you trust: libhdf5 (1.10 in Debian 12) is not hardened against hostile
+    /// files — fuzzing found an over-read inside its attribute decoder (docs/robustness.md).
+    /// The model registry's files are checked against their SHA-256 before they get here.
     /// - Parameters:
     ///   - url: the `.h5` file.
     ///   - limits: allocation bounds; the defaults suit any published Keras face model.
