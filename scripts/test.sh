@@ -11,6 +11,16 @@ say() { echo "[test] $*"; }
 bash scripts/setup.sh --for-tests
 export VISAGE_MODELS=${VISAGE_MODELS:-$(python3 scripts/fetch_assets.py --print-dir models)}
 
+# The PostgreSQL gallery tests need a real server: start a throw-away one (unless the caller
+# gives VISAGE_TEST_POSTGRES_URL) and stop it when the tests end.
+if [[ -z ${VISAGE_TEST_POSTGRES_URL:-} ]]; then
+    say "starting a throw-away PostgreSQL 15 (scripts/postgres-test-server.sh)"
+    VISAGE_TEST_POSTGRES_URL=$(bash scripts/postgres-test-server.sh start)
+    VISAGE_TEST_POSTGRES_SOCKET_URL=$(bash scripts/postgres-test-server.sh socket-url)
+    export VISAGE_TEST_POSTGRES_URL VISAGE_TEST_POSTGRES_SOCKET_URL
+    trap 'bash scripts/postgres-test-server.sh stop' EXIT
+fi
+
 say "building (release, with tests)"
 swift build -c release --build-tests
 

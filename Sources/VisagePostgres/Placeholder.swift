@@ -1,2 +1,0 @@
-/// Placeholder so the module builds before its first file lands; delete it then.
-enum VisagePostgresPlaceholder {}
