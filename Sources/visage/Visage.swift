@@ -28,6 +28,7 @@ struct VisageCommand: ParsableCommand {
             RecognizeCommand.self,
             PeopleCommand.self,
             GalleryCommand.self,
+            ServeCommand.self,
         ])
 
     /// Runs the tool, mapping every failure to exit code 2 with a message on standard error
