@@ -177,6 +177,7 @@ def main():
 
         tools.evaluate("document.querySelector('#people li .delete-button').click(); true")
         tools.wait_for("document.querySelectorAll('#people li').length === 0 "
+                       "&& document.querySelectorAll('.face-label').length > 0 "
                        "&& [...document.querySelectorAll('.face-label')].every(e => e.textContent === 'unknown')",
                        "the person to be deleted")
         report["deleted"] = tools.evaluate(SNAPSHOT)
