@@ -1,20 +1,23 @@
 #!/usr/bin/env python3
 """Load benchmark of `visage serve`: N concurrent clients calling POST /v1/identify.
 
-Starts the server on a free loopback port with a new SQLite gallery, enrols PEOPLE LFW people
-through the API (one photo each; a photo the quality gate refuses is replaced by the person's
-next one), then runs CLIENTS threads with keep-alive connections that post other LFW photos to
-/v1/identify for DURATION seconds. Prints one JSON object: requests/s, p50/p90/p99 latency,
+Builds a PEOPLE-person SQLite gallery: REAL LFW people enrolled through the API (one photo each;
+a photo the quality gate refuses is replaced by the person's next one) and PEOPLE - REAL
+synthetic people (random 128-d embeddings) added with `visage gallery import`, so that the
+search runs over the full gallery without hours of enrolment on a shared machine. Then runs
+CLIENTS threads with keep-alive connections that post other photos of the real people (and
+photos of people not in the gallery) to /v1/identify for DURATION seconds. Prints one JSON object: requests/s, p50/p90/p99 latency,
 errors, the share of query photos named correctly, and the server's RSS before and after.
 
 Usage: python3 Benchmarks/server/load_identify.py --binary .build/release/visage
-           [--clients 32] [--duration 60] [--people 1000] [--lfw ../shared/data/lfw-dev]
+           [--clients 32] [--duration 60] [--people 1000] [--real 100] [--lfw ../shared/data/lfw-dev]
 Standard library only. Bounded: DURATION seconds of load, at most PEOPLE enrolments.
 """
 import argparse
 import http.client
 import json
 import os
+import random
 import subprocess
 import sys
 import tempfile
@@ -46,6 +49,7 @@ def main():
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--duration", type=float, default=60)
     parser.add_argument("--people", type=int, default=1000)
+    parser.add_argument("--real", type=int, default=100)
     parser.add_argument("--lfw", default=os.path.join(os.path.dirname(root), "shared/data/lfw-dev"))
     parser.add_argument("--upsample", default="0")
     args = parser.parse_args()
@@ -56,13 +60,37 @@ def main():
         for line in f:
             name, count = line.rstrip("\n").split("\t")
             people.append((name, int(count)))
-    enrol_set = people[: args.people]
-    queries = [(name, os.path.join(images, name, f"{name}_{i:04d}.jpg"))
-               for name, count in enrol_set if count >= 2 for i in range(2, min(count, 4) + 1)]
+    # Real people: those with at least 4 photos (photo 1 enrolled, photos 2-4 queried), then
+    # strangers (photo 1 of people not enrolled) as a quarter of the queries.
+    def photos(name):
+        return [os.path.join(images, name, f) for f in sorted(os.listdir(os.path.join(images, name)))]
+
+    many = [(n, c) for n, c in people if c >= 4]
+    enrol_set = many[: args.real]
+    strangers = [n for n, c in people if c == 1][: max(1, args.real)]
+    queries = [(name, path) for name, _ in enrol_set for path in photos(name)[1:4]]
+    queries += [(None, photos(n)[0]) for n in strangers]
     queries = [(n, open(p, "rb").read()) for n, p in queries if os.path.exists(p)]
 
     workdir = tempfile.mkdtemp(prefix="visage-load-")
-    server = subprocess.Popen([args.binary, "serve", "--port", "0", "--gallery", os.path.join(workdir, "g.sqlite"),
+    gallery = os.path.join(workdir, "g.sqlite")
+    synthetic = max(0, args.people - len(enrol_set))
+    if synthetic:
+        rng = random.Random(20261129)
+        path = os.path.join(workdir, "synthetic.jsonl")
+        with open(path, "w") as f:
+            f.write(json.dumps({"kind": "header", "format": "visage-gallery", "version": 1,
+                                "model": {"id": "dlib-resnet", "preprocessingVersion": 1, "dimension": 128}}) + "\n")
+            for i in range(synthetic):
+                name = f"synthetic-{i:05d}"
+                vector = [rng.gauss(0, 0.09) for _ in range(128)]
+                f.write(json.dumps({"kind": "person", "name": name, "metadata": {}}) + "\n")
+                f.write(json.dumps({"kind": "face", "person": name, "imageSHA256": f"{i:064x}",
+                                    "box": {"left": 0, "top": 0, "right": 100, "bottom": 100}, "landmarks": [],
+                                    "quality": 1.0, "embedding": vector}) + "\n")
+        subprocess.run([args.binary, "gallery", "import", path, "--gallery", gallery], check=True,
+                       stdout=subprocess.DEVNULL)
+    server = subprocess.Popen([args.binary, "serve", "--port", "0", "--gallery", gallery,
                                "--upsample", args.upsample], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
         line = server.stdout.readline()
@@ -81,8 +109,8 @@ def main():
             status, person = request(conn, "POST", "/v1/people", json.dumps({"name": name}), "application/json")
             if status != 201:
                 return
-            for i in range(1, min(count, 3) + 1):
-                data = open(os.path.join(images, name, f"{name}_{i:04d}.jpg"), "rb").read()
+            for path in photos(name)[:1]:
+                data = open(path, "rb").read()
                 status, _ = request(conn, "POST", f"/v1/people/{person['id']}/faces", data, "image/jpeg")
                 if status == 201:
                     with lock:
@@ -121,7 +149,7 @@ def main():
                     elif body["faces"]:
                         answered[0] += 1
                         person = body["faces"][0].get("person")
-                        correct[0] += 1 if person and person["name"] == name else 0
+                        correct[0] += 1 if (person["name"] if person else None) == name else 0
 
         threads = [threading.Thread(target=client, args=(i,)) for i in range(args.clients)]
         load_start = time.time()
