@@ -110,8 +110,7 @@ let package = Package(
         .testTarget(name: "VisagePostgresTests", dependencies: ["VisagePostgres", "VisageStore", "VisageTestSupport"]),
         .testTarget(name: "VisageServerTests", dependencies: [
             "VisageServer", "VisageStore", "VisageRecognition", "Visage", "VisageImage", "VisageTestSupport",
-            .product(name: "HummingbirdTesting", package: "hummingbird"),
-            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "Hummingbird", package: "hummingbird"),
         ]),
     ],
     swiftLanguageModes: [.v5]

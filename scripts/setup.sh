@@ -18,7 +18,10 @@ APT_PACKAGES=(
     pkg-config git ca-certificates python3 python3-pip
 )
 # What only the tests need (the lead adds e.g. postgresql and chromium here when tests use them).
-APT_TEST_PACKAGES=(postgresql-15)
+APT_TEST_PACKAGES=(
+    postgresql-15
+    chromium
+)
 
 for_tests=0
 skip_apt=${VISAGE_SKIP_APT:-0}

@@ -62,11 +62,14 @@ public final class VisageServer: Sendable {
     }
 
     /// The Hummingbird application listening on the configured address.
-    /// - Parameter onServerRunning: called with the bound port once the server listens.
-    public func makeApplication(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in })
+    /// - Parameters:
+    ///   - portOverride: a port to use instead of the configured one (0 picks a free port).
+    ///   - onServerRunning: called with the bound port once the server listens.
+    public func makeApplication(portOverride: Int? = nil,
+                                onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in })
         -> some ApplicationProtocol {
         Application(router: makeRouter(),
-                    configuration: .init(address: .hostname(configuration.host, port: configuration.port),
+                    configuration: .init(address: .hostname(configuration.host, port: portOverride ?? configuration.port),
                                          serverName: "visage"),
                     onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
                     logger: logger)

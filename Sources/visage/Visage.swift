@@ -29,6 +29,7 @@ struct VisageCommand: ParsableCommand {
             PeopleCommand.self,
             GalleryCommand.self,
             ClusterCommand.self,
+            ServeCommand.self,
         ])
 
     /// Runs the tool, mapping every failure to exit code 2 with a message on standard error
