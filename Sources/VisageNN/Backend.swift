@@ -63,4 +63,15 @@ public enum Backend {
             }
         }
     }
+
+    /// ``parallelFor(_:_:)`` for a loop touching `elements` floats in all: below about 32 K of
+    /// them waking a second thread costs more than it saves, so the loop runs on the caller.
+    @inlinable
+    public static func parallelFor(_ count: Int, elements: Int, _ body: (Int) -> Void) {
+        if elements < 1 << 15 {
+            for i in 0..<count { body(i) }
+            return
+        }
+        parallelFor(count, body)
+    }
 }

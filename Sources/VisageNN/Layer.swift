@@ -32,8 +32,16 @@ public struct Sequential: Layer {
     /// Creates a chain of layers.
     public init(_ layers: [any Layer]) { self.layers = layers }
 
-    /// Runs every layer in order.
+    /// Runs every layer in order. Image batches go through an ``InferencePlan`` (one wide sgemm
+    /// per convolution for the whole batch) when every layer is one the plan knows.
     public func forward(_ x: Tensor) -> Tensor {
+        if x.rank == 4 && x.count > 0, let plan = InferencePlan(self) { return plan.forward(x) }
+        return forwardLayerByLayer(x)
+    }
+
+    /// Runs every layer's own ``Layer/forward(_:)`` in order, without a plan (the reference the
+    /// plan is tested against).
+    public func forwardLayerByLayer(_ x: Tensor) -> Tensor {
         layers.reduce(x) { $1.forward($0) }
     }
 

@@ -72,39 +72,46 @@ public struct Pool2D: Layer {
     /// Runs the pooling.
     public func forward(_ x: Tensor) -> Tensor {
         let g = geometry(x.shape)
-        let (h, w, ho, wo) = (x.h, x.w, g.ho, g.wo)
-        var out = Tensor(shape: [x.n, x.c, ho, wo])
-        let (kh, kw, sy, sx) = (kernel.h, kernel.w, stride.y, stride.x)
-        let kind = self.kind
+        var out = Tensor(shape: [x.n, x.c, g.ho, g.wo])
         x.storage.withUnsafeBufferPointer { xp in
             out.storage.withUnsafeMutableBufferPointer { op in
-                let xb = UInt(bitPattern: xp.baseAddress!), ob = UInt(bitPattern: op.baseAddress!)
-                Backend.parallelFor(x.n * x.c) { plane in
-                    let src = UnsafePointer<Float>(bitPattern: xb)! + plane * h * w
-                    let dst = UnsafeMutablePointer<Float>(bitPattern: ob)! + plane * ho * wo
-                    for oy in 0..<ho {
-                        let y0 = oy * sy - g.pad.top
-                        let ya = Swift.max(y0, 0), yb = Swift.min(y0 + kh, h)
-                        for ox in 0..<wo {
-                            let x0 = ox * sx - g.pad.left
-                            let xa = Swift.max(x0, 0), xb = Swift.min(x0 + kw, w)
-                            switch kind {
-                            case .max:
-                                var m = -Float.infinity
-                                for yy in ya..<yb { for xx in xa..<xb { m = Swift.max(m, src[yy * w + xx]) } }
-                                dst[oy * wo + ox] = (ya < yb && xa < xb) ? m : 0
-                            case .average(let countsPadding):
-                                var sum: Float = 0
-                                for yy in ya..<yb { for xx in xa..<xb { sum += src[yy * w + xx] } }
-                                let count = countsPadding ? kh * kw : (yb - ya) * (xb - xa)
-                                dst[oy * wo + ox] = count > 0 ? sum / Float(count) : 0
-                            }
-                        }
+                pool(planes: x.n * x.c, h: x.h, w: x.w, from: xp.baseAddress!, into: op.baseAddress!)
+            }
+        }
+        return out
+    }
+
+    /// Pools `planes` contiguous H × W planes from `src` into as many Ho × Wo planes at `dst`
+    /// (the layout of the planes around them does not matter: NCHW and CNHW alike).
+    func pool(planes: Int, h: Int, w: Int, from src: UnsafePointer<Float>, into dst: UnsafeMutablePointer<Float>) {
+        let g = geometry([1, 1, h, w])
+        let (ho, wo) = (g.ho, g.wo)
+        let (kh, kw, sy, sx) = (kernel.h, kernel.w, stride.y, stride.x)
+        let kind = self.kind
+        let xb = UInt(bitPattern: src), ob = UInt(bitPattern: dst)
+        Backend.parallelFor(planes, elements: planes * h * w) { plane in
+            let src = UnsafePointer<Float>(bitPattern: xb)! + plane * h * w
+            let dst = UnsafeMutablePointer<Float>(bitPattern: ob)! + plane * ho * wo
+            for oy in 0..<ho {
+                let y0 = oy * sy - g.pad.top
+                let ya = Swift.max(y0, 0), yb = Swift.min(y0 + kh, h)
+                for ox in 0..<wo {
+                    let x0 = ox * sx - g.pad.left
+                    let xa = Swift.max(x0, 0), xb = Swift.min(x0 + kw, w)
+                    switch kind {
+                    case .max:
+                        var m = -Float.infinity
+                        for yy in ya..<yb { for xx in xa..<xb { m = Swift.max(m, src[yy * w + xx]) } }
+                        dst[oy * wo + ox] = (ya < yb && xa < xb) ? m : 0
+                    case .average(let countsPadding):
+                        var sum: Float = 0
+                        for yy in ya..<yb { for xx in xa..<xb { sum += src[yy * w + xx] } }
+                        let count = countsPadding ? kh * kw : (yb - ya) * (xb - xa)
+                        dst[oy * wo + ox] = count > 0 ? sum / Float(count) : 0
                     }
                 }
             }
         }
-        return out
     }
 }
 

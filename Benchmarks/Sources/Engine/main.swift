@@ -2,7 +2,9 @@
 // and 32, with each model's FLOPs and the fraction of the measured sgemm peak. TensorFlow-CPU runs
 // the same architectures in the same run (Benchmarks/reference/tf_encoders.py) as the reference.
 //
-// Usage: swift run -c release --package-path Benchmarks bench-engine [--python PATH] [--shared DIR]
+// Usage: swift run -c release --package-path Benchmarks bench-engine [--python PATH] [--shared DIR] [--compare]
+//   --compare also times the layer-by-layer path (Sequential.forwardLayerByLayer, the engine
+//   before inference plans) in the same run.
 import Foundation
 import Visage
 import VisageFormats
@@ -42,6 +44,8 @@ struct Row {
     let model: String
     let gflopPerFace: Double
     var msPerFace: [Int: Double] = [:]
+    /// The same network run layer by layer (the engine before plans), for comparison.
+    var layerByLayer: [Int: Double] = [:]
 }
 
 let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -49,19 +53,33 @@ let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingL
 let shared = URL(fileURLWithPath: argument("--shared") ?? root.deletingLastPathComponent().appendingPathComponent("shared/data").path)
 let store = ModelStore()
 
+// --profile MODEL:BATCH runs that one forward pass once and stops (for valgrind/perf).
+let profile = argument("--profile").map { $0.split(separator: ":").map(String.init) }
 print("back end: \(Backend.info)")
-let peak = sgemmGFLOPS(1024)
+let peak = profile == nil ? sgemmGFLOPS(1024) : 1
 print(String(format: "sgemm 1024³: %.1f GFLOP/s", peak))
 
 var rows: [Row] = []
 func bench(_ name: String, _ network: Sequential, size: Int) {
     let macs = network.multiplyAdds(for: [1, 3, size, size])
     var row = Row(model: name, gflopPerFace: 2 * Double(macs) / 1e9)
+    if let profile {
+        guard profile[0] == name, let batch = Int(profile[1]) else { return }
+        let x = Tensor(shape: [batch, 3, size, size], repeating: 0.5)
+        let t0 = DispatchTime.now().uptimeNanoseconds
+        _ = network.forward(x)
+        print(name, batch, Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6, "ms")
+        return
+    }
     for batch in [1, 32] {
         var x = Tensor(shape: [batch, 3, size, size])
         for i in 0..<x.count { x.storage[i] = Float(i % 251) / 251 }
         let t = median(batch == 1 ? 20 : 5) { _ = network.forward(x) }
         row.msPerFace[batch] = 1000 * t / Double(batch)
+        if CommandLine.arguments.contains("--compare") {
+            let old = median(batch == 1 ? 10 : 3) { _ = network.forwardLayerByLayer(x) }
+            row.layerByLayer[batch] = 1000 * old / Double(batch)
+        }
     }
     rows.append(row)
 }
@@ -76,6 +94,7 @@ do {
     print("error: \(error)")
     exit(2)
 }
+if profile != nil { exit(0) }
 
 // The reference: TensorFlow-CPU on the same architectures, in the same run.
 var tf: [String: Any] = [:]
@@ -97,15 +116,16 @@ if FileManager.default.isExecutableFile(atPath: python) {
     print("(no TensorFlow reference: \(python) not found)")
 }
 
-print("\n| model | GFLOP/face | batch | Visage ms/face | GFLOP/s | % of sgemm peak | TensorFlow ms/face | TF ÷ Visage |")
-print("|---|---:|---:|---:|---:|---:|---:|---:|")
+print("\n| model | GFLOP/face | batch | Visage ms/face | GFLOP/s | % of sgemm peak | TensorFlow ms/face | TF ÷ Visage | layer by layer ms/face |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
 for row in rows {
     for batch in [1, 32] {
         let ms = row.msPerFace[batch]!
         let rate = row.gflopPerFace / (ms / 1000)
         let tfms = (tf[row.model] as? [String: Any])?["ms_per_face_batch\(batch)"] as? Double
-        print(String(format: "| %@ | %.3f | %d | %.2f | %.1f | %.0f%% | %@ | %@ |", row.model, row.gflopPerFace, batch, ms,
+        print(String(format: "| %@ | %.3f | %d | %.2f | %.1f | %.0f%% | %@ | %@ | %@ |", row.model, row.gflopPerFace, batch, ms,
                      rate, 100 * rate / peak, tfms.map { String(format: "%.2f", $0) } ?? "–",
-                     tfms.map { String(format: "%.2f×", $0 / ms) } ?? "–"))
+                     tfms.map { String(format: "%.2f×", $0 / ms) } ?? "–",
+                     row.layerByLayer[batch].map { String(format: "%.2f", $0) } ?? "–"))
     }
 }

@@ -1,0 +1,212 @@
+// Layout: NCHW at the boundary, CNHW inside (see ChannelMajor).
+
+/// A network compiled for fast batched inference.
+///
+/// The plan keeps activations channel-major for the whole batch, so each convolution is one
+/// wide sgemm over all samples (no per-sample products on small late-stage planes), 1×1
+/// convolutions need no im2col, the branches of a concatenation write straight into their slice
+/// of its output, and an Inception-ResNet up-projection accumulates onto its shortcut inside
+/// the sgemm (`beta = 1`, `alpha = scale`). It computes the same function as running the layers
+/// one by one, up to Float32 summation order.
+///
+/// ``Sequential/forward(_:)`` uses a plan automatically for image batches; build one directly
+/// to check that a network is supported (``init(_:)`` returns `nil` otherwise).
+public struct InferencePlan: Sendable {
+    /// One step of the plan.
+    indirect enum Step: @unchecked Sendable {
+        case conv(PlanConvolution)
+        case pool(Pool2D)
+        case pad(Padding)
+        case globalAverage
+        case flatten
+        case dense(Dense)
+        case affine(ChannelAffine)
+        case relu
+        case prelu([Float])
+        case softmax
+        case l2(Float)
+        case branches(Branches, [[Step]])
+        case residual(Residual, body: [Step], shortcut: [Step]?)
+    }
+
+    let steps: [Step]
+    let network: Sequential
+
+    /// Compiles `network`, or returns `nil` when it holds a layer the plan does not know (run
+    /// it layer by layer then).
+    public init?(_ network: Sequential) {
+        guard let steps = Self.compile(network.layers) else { return nil }
+        self.steps = steps
+        self.network = network
+    }
+
+    static func compile(_ layers: [any Layer]) -> [Step]? {
+        var steps: [Step] = []
+        for layer in layers {
+            switch layer {
+            case let conv as Conv2D: steps.append(.conv(PlanConvolution(conv)))
+            case let pool as Pool2D: steps.append(.pool(pool))
+            case let pad as ZeroPad2D: steps.append(.pad(pad.padding))
+            case is GlobalAveragePool: steps.append(.globalAverage)
+            case is Flatten: steps.append(.flatten)
+            case let dense as Dense: steps.append(.dense(dense))
+            case let affine as ChannelAffine: steps.append(.affine(affine))
+            case is ReLU: steps.append(.relu)
+            case let prelu as PReLU: steps.append(.prelu(prelu.slope))
+            case is ChannelSoftmax: steps.append(.softmax)
+            case let l2 as L2Normalize: steps.append(.l2(l2.epsilon))
+            case let seq as Sequential:
+                guard let inner = compile(seq.layers) else { return nil }
+                steps += inner
+            case let b as Branches:
+                var branches: [[Step]] = []
+                for branch in b.branches {
+                    guard let inner = compile([branch]) else { return nil }
+                    branches.append(inner)
+                }
+                steps.append(.branches(b, branches))
+            case let r as Residual:
+                guard let body = compile([r.body]) else { return nil }
+                var shortcut: [Step]?
+                if let s = r.shortcut {
+                    guard let inner = compile([s]) else { return nil }
+                    shortcut = inner
+                }
+                steps.append(.residual(r, body: body, shortcut: shortcut))
+            default:
+                return nil
+            }
+        }
+        return steps
+    }
+
+    /// Runs the network.
+    /// - Parameter x: an NCHW batch [N, C, H, W].
+    /// - Returns: what ``Sequential/forward(_:)`` returns, e.g. [N, F] embeddings.
+    public func forward(_ x: Tensor) -> Tensor {
+        precondition(x.rank == 4 || x.rank == 2, "a plan runs on [N, C, H, W] or [N, F], got \(x.shape)")
+        let y = Self.run(steps[...], ChannelMajor.from(x), owned: true, into: nil)
+        return y.tensor(shape: y.nchwShape)
+    }
+
+    /// Runs `steps` on `x`; the last one writes into `destination` when given (a view with the
+    /// right shape, e.g. a branch's slice of a concatenation). In-place steps (activations,
+    /// affine maps) copy `x` first unless the caller `owned` it: a shared input stays intact.
+    static func run(_ steps: ArraySlice<Step>, _ x: ChannelMajor, owned: Bool, into destination: ChannelMajor?) -> ChannelMajor {
+        var current = x
+        var owned = owned
+        for (index, step) in zip(steps.indices, steps) {
+            let dest = index == steps.index(before: steps.endIndex) ? destination : nil
+            current = apply(step, current, owned: owned, into: dest)
+            if case .flatten = step {} else { owned = true }
+        }
+        if let destination, steps.isEmpty || destination.base != current.base {
+            destination.copy(from: current)
+            return destination
+        }
+        return current
+    }
+
+    private static func output(_ dest: ChannelMajor?, c: Int, n: Int, h: Int, w: Int, rank: Int = 4) -> ChannelMajor {
+        dest ?? ChannelMajor(c: c, n: n, h: h, w: w, rank: rank)
+    }
+
+    /// One step; returns its output (which is `dest` when the step can write there).
+    private static func apply(_ step: Step, _ x: ChannelMajor, owned: Bool, into dest: ChannelMajor?) -> ChannelMajor {
+        switch step {
+        case .conv(let conv):
+            let s = conv.outputShape(x)
+            let out = output(dest, c: s[1], n: s[0], h: s[2], w: s[3])
+            conv.run(x, into: out)
+            return out
+        case .pool(let pool):
+            let s = pool.outputShape(for: [x.n, x.c, x.h, x.w])
+            let out = output(dest, c: s[1], n: s[0], h: s[2], w: s[3])
+            pool.pool(planes: x.c * x.n, h: x.h, w: x.w, from: x.base, into: out.base)
+            return out
+        case .pad(let p):
+            let out = output(dest, c: x.c, n: x.n, h: x.h + p.top + p.bottom, w: x.w + p.left + p.right)
+            PlanKernels.pad(x, p, into: out)
+            return out
+        case .globalAverage:
+            let out = output(dest, c: x.c, n: x.n, h: 1, w: 1)
+            PlanKernels.globalAverage(x, into: out)
+            return out
+        case .flatten:
+            return PlanKernels.flatten(x)
+        case .dense(let d):
+            let v = PlanKernels.flatten(x)
+            let out = output(dest, c: d.weight.shape[0], n: x.n, h: 1, w: 1, rank: 2)
+            PlanKernels.dense(d, v, into: out)
+            return out
+        case .affine(let a):
+            let y = inPlace(x, owned)
+            PlanKernels.affine(y, scale: a.scale, shift: a.shift, relu: a.activation == .relu)
+            return y
+        case .relu:
+            let y = inPlace(x, owned)
+            PlanKernels.relu(y)
+            return y
+        case .prelu(let slope):
+            let y = inPlace(x, owned)
+            PlanKernels.prelu(y, slope: slope)
+            return y
+        case .softmax:
+            let y = inPlace(x, owned)
+            PlanKernels.softmax(y)
+            return y
+        case .l2(let epsilon):
+            let y = inPlace(x, owned)
+            PlanKernels.l2Normalize(y, epsilon: epsilon)
+            return y
+        case let .branches(layer, branches):
+            let s = layer.outputShape(for: [x.n, x.c, x.h, x.w])
+            let out = output(dest, c: s[1], n: s[0], h: s[2], w: s[3])
+            var c0 = 0
+            for (branch, inner) in zip(layer.branches, branches) {
+                let bs = branch.outputShape(for: [x.n, x.c, x.h, x.w])
+                precondition(bs[0] == s[0] && bs[2] == s[2] && bs[3] == s[3], "cannot concatenate \(bs) with \(s)")
+                let cb = bs[1]
+                _ = run(inner[...], x, owned: false, into: out.channels(c0, cb))
+                c0 += cb
+            }
+            return out
+        case let .residual(layer, body, shortcut):
+            return residual(layer, body: body, shortcut: shortcut, x, owned: owned, into: dest)
+        }
+    }
+
+    /// `activation(shortcut(x) + scale · body(x))`. When the body ends in a convolution whose
+    /// output has the shortcut's shape, the convolution's sgemm adds `scale ·` its product onto
+    /// the shortcut in the output (onto `x` itself when it is an owned identity shortcut).
+    private static func residual(_ layer: Residual, body: [Step], shortcut: [Step]?, _ x: ChannelMajor,
+                                 owned: Bool, into dest: ChannelMajor?) -> ChannelMajor {
+        let s = shortcut.map { run($0[...], x, owned: false, into: nil) } ?? x
+        let relu = layer.activation == .relu
+        if case .conv(let conv)? = body.last, conv.conv.activation == .identity {
+            let y = run(body.dropLast(), x, owned: false, into: nil)
+            let shape = conv.outputShape(y)
+            if shape == [s.n, s.c, s.h, s.w] {
+                let reuse = dest == nil && (s.storage !== x.storage || owned)
+                let out = reuse ? s : output(dest, c: s.c, n: s.n, h: s.h, w: s.w)
+                if !reuse { out.copy(from: s) }
+                conv.run(y, into: out, alpha: layer.scale, accumulate: true)
+                if relu { PlanKernels.relu(out) }
+                return out
+            }
+        }
+        let b = run(body[...], x, owned: false, into: nil)
+        let out = output(dest, c: max(s.c, b.c), n: max(s.n, b.n), h: max(s.h, b.h), w: max(s.w, b.w))
+        PlanKernels.add(s, b, scale: layer.scale, into: out)
+        if relu { PlanKernels.relu(out) }
+        return out
+    }
+
+    /// `x` itself when owned, else a private copy to modify.
+    private static func inPlace(_ x: ChannelMajor, _ owned: Bool) -> ChannelMajor {
+        if owned { return x }
+        let y = ChannelMajor(c: x.c, n: x.n, h: x.h, w: x.w, rank: x.rank)
+        y.copy(from: x)
+        return y
+    }
+}

@@ -1,0 +1,114 @@
+// Layout: CNHW in and out (see ChannelMajor). Weight [O, K], K = I·KH·KW in (i, ky, kx) order —
+// Conv2D's [O, I, KH, KW] flattened. Output rows r = n·Ho + oy of the whole batch are processed
+// in bands: im2col of a band (columns j = (r − r0)·Wo + ox), one sgemm writing straight into
+// the output [O, N·Ho·Wo] (row stride N·Ho·Wo), then bias and ReLU on the band while it is warm.
+// A 1×1 stride-1 unpadded convolution reads its input as the column matrix: one sgemm, no copy.
+
+/// A ``Conv2D`` prepared for a plan: one wide sgemm per band of the batch's output rows.
+struct PlanConvolution: @unchecked Sendable {
+    /// The convolution (weights, bias, geometry).
+    let conv: Conv2D
+    /// Output channels, input channels, K = I·KH·KW.
+    let o: Int, i: Int, k: Int
+
+    /// The largest im2col band in floats (16 MB): wide enough for efficient sgemms, small enough
+    /// for glibc to reuse freed blocks without fresh page faults.
+    static let bandBudget = 4 << 20
+
+    init(_ conv: Conv2D) {
+        self.conv = conv
+        o = conv.outChannels
+        i = conv.inChannels
+        k = conv.weight.count / max(conv.outChannels, 1)
+    }
+
+    /// The output's NCHW shape for a CNHW input.
+    func outputShape(_ x: ChannelMajor) -> [Int] { conv.outputShape(for: [x.n, x.c, x.h, x.w]) }
+
+    /// Writes `alpha · (conv(x) + bias)` into `out`, or adds it to `out` when `accumulate`, then
+    /// applies the convolution's activation.
+    func run(_ x: ChannelMajor, into out: ChannelMajor, alpha: Float = 1, accumulate: Bool = false) {
+        precondition(x.c == i, "conv expects \(i) channels, got \(x.c)")
+        let (kh, kw) = conv.kernel
+        let (sy, sx) = conv.stride
+        let pad = conv.padding.resolve(h: x.h, w: x.w, kh: kh, kw: kw, sy: sy, sx: sx)
+        let (ho, wo) = (out.h, out.w)
+        let rows = x.n * ho, ldc = out.row
+        guard rows > 0, wo > 0 else { return }
+        let beta: Float = accumulate ? 1 : 0
+        conv.weight.storage.withUnsafeBufferPointer { wp in
+            let wb = wp.baseAddress!
+            if kh == 1 && kw == 1 && sy == 1 && sx == 1 && pad == .zero {
+                Gemm.sgemm(m: o, n: ldc, k: k, alpha: alpha, a: wb, lda: k, b: x.base, ldb: x.row, beta: beta,
+                           c: out.base, ldc: ldc)
+                epilogue(out.base, count: ldc, ldc: ldc, alpha: alpha)
+                return
+            }
+            let bandRows = max(1, min(rows, Self.bandBudget / max(k * wo, 1)))
+            let col = FloatStorage(count: k * bandRows * wo)
+            var r0 = 0
+            while r0 < rows {
+                let r1 = min(rows, r0 + bandRows)
+                let cols = (r1 - r0) * wo
+                fill(col.base, from: x, pad: pad, ho: ho, wo: wo, rows: r0..<r1)
+                Gemm.sgemm(m: o, n: cols, k: k, alpha: alpha, a: wb, lda: k, b: col.base, ldb: cols, beta: beta,
+                           c: out.base + r0 * wo, ldc: ldc)
+                epilogue(out.base + r0 * wo, count: cols, ldc: ldc, alpha: alpha)
+                r0 = r1
+            }
+        }
+    }
+
+    /// im2col of the output rows `rows` into `col` [K, rows.count·Wo]; taps on padding are 0.
+    private func fill(_ col: UnsafeMutablePointer<Float>, from x: ChannelMajor, pad: Padding, ho: Int, wo: Int,
+                      rows: Range<Int>) {
+        let (kh, kw) = conv.kernel
+        let (sy, sx) = conv.stride
+        let (n, h, w) = (x.n, x.h, x.w)
+        let cols = rows.count * wo
+        let (dBits, sBits) = (UInt(bitPattern: col), UInt(bitPattern: x.base))
+        Backend.parallelFor(k, elements: k * cols) { r in
+            let ch = r / (kh * kw), ky = (r / kw) % kh, kx = r % kw
+            let dst = UnsafeMutablePointer<Float>(bitPattern: dBits)! + r * cols
+            let src = UnsafePointer<Float>(bitPattern: sBits)! + ch * n * h * w
+            // Output columns whose input column lies inside the image.
+            let oxLo = max(0, -floorDiv(kx - pad.left, sx))
+            let oxHi = min(wo, floorDiv(w - 1 + pad.left - kx, sx) + 1)
+            var d = dst
+            for gr in rows {
+                let s = gr / ho, oy = gr - s * ho
+                let iy = oy * sy - pad.top + ky
+                if iy < 0 || iy >= h || oxHi <= oxLo {
+                    d.update(repeating: 0, count: wo)
+                } else {
+                    if oxLo > 0 { d.update(repeating: 0, count: oxLo) }
+                    if oxHi < wo { (d + oxHi).update(repeating: 0, count: wo - oxHi) }
+                    let line = src + (s * h + iy) * w - pad.left + kx
+                    if sx == 1 {
+                        (d + oxLo).update(from: line + oxLo, count: oxHi - oxLo)
+                    } else {
+                        for ox in oxLo..<oxHi { d[ox] = line[ox * sx] }
+                    }
+                }
+                d += wo
+            }
+        }
+    }
+
+    /// Adds `alpha · bias[o]` to `count` elements of each output row and applies the activation.
+    private func epilogue(_ base: UnsafeMutablePointer<Float>, count: Int, ldc: Int, alpha: Float) {
+        let relu = conv.activation == .relu
+        guard conv.bias != nil || relu else { return }
+        let bits = UInt(bitPattern: base)
+        let bias = conv.bias?.storage
+        Backend.parallelFor(o, elements: o * count) { ch in
+            let p = UnsafeMutablePointer<Float>(bitPattern: bits)! + ch * ldc
+            let b = alpha * (bias?[ch] ?? 0)
+            if relu {
+                for j in 0..<count { p[j] = max(p[j] + b, 0) }
+            } else {
+                for j in 0..<count { p[j] += b }
+            }
+        }
+    }
+}

@@ -1,0 +1,97 @@
+import XCTest
+import VisageNN
+
+/// The compiled plan (channel-major, whole-batch sgemms) must compute what the layers compute
+/// one by one, for every layer kind it supports and for the shapes that take special paths.
+final class InferencePlanTests: XCTestCase {
+    private var seed: UInt64 = 1
+
+    private func conv(_ o: Int, _ i: Int, _ kh: Int, _ kw: Int, stride: Int = 1, padding: PaddingMode = .same,
+                      bias: Bool = true, relu: Bool = true) -> Conv2D {
+        seed += 1
+        let w = randomTensor([o, i, kh, kw], seed: seed)
+        seed += 1
+        return Conv2D(weight: w, bias: bias ? randomTensor([o], seed: seed) : nil, stride: (stride, stride),
+                      padding: padding, activation: relu ? .relu : .identity)
+    }
+
+    private func check(_ net: Sequential, input shape: [Int], file: StaticString = #filePath, line: UInt = #line) throws {
+        let plan = try XCTUnwrap(InferencePlan(net), "the plan must support this network", file: file, line: line)
+        let x = randomTensor(shape, seed: 99)
+        let expected = net.forwardLayerByLayer(x)
+        let got = plan.forward(x)
+        // Only Float32 summation order may differ: a relative tolerance.
+        let tol = 1e-5 * max(1, expected.storage.map(abs).max() ?? 0)
+        assertClose(got, expected, tol: tol, file: file, line: line)
+        // Sequential.forward takes the plan for image batches: same values.
+        assertClose(net.forward(x), expected, tol: tol, file: file, line: line)
+        // The input is not modified by in-place steps.
+        XCTAssertEqual(x, randomTensor(shape, seed: 99), file: file, line: line)
+    }
+
+    func testConvolutionsOfEveryGeometry() throws {
+        let net = Sequential([
+            conv(6, 3, 3, 3, stride: 2, padding: .explicit(.zero)),
+            conv(5, 6, 1, 1, relu: false),                               // 1×1: no im2col
+            conv(4, 5, 1, 7), conv(4, 4, 7, 1, bias: false),            // asymmetric kernels, "same"
+            conv(3, 4, 3, 3, padding: .explicit(Padding(top: 0, bottom: 2, left: 1, right: 0))),
+            conv(3, 3, 1, 1, stride: 2, padding: .explicit(.zero)),      // strided 1×1
+        ])
+        try check(net, input: [3, 3, 19, 17])
+        try check(net, input: [1, 3, 19, 17])
+    }
+
+    func testInceptionResNetBlockAndReduction() throws {
+        let c = 8
+        let body = Sequential([
+            Branches([conv(4, c, 1, 1), Sequential([conv(3, c, 1, 1), conv(4, 3, 3, 3)])]),
+            conv(c, 8, 1, 1, relu: false),
+        ])
+        let net = Sequential([
+            conv(c, 3, 3, 3),
+            Residual(body: body, scale: 0.17, activation: .relu),
+            Residual(body: Sequential([conv(c, c, 3, 3, relu: false)]), scale: 1, activation: .identity),
+            Branches([conv(5, c, 3, 3, stride: 2, padding: .explicit(.zero)), Pool2D.max(3, stride: 2)]),
+            GlobalAveragePool(), Flatten(),
+            Dense(weight: randomTensor([6, 5 + c], seed: 7), bias: randomTensor([6], seed: 8)),
+            ChannelAffine(scale: [1, 2, 3, 4, 5, 6], shift: [0, -1, 1, 0, 0.5, 2]), L2Normalize(),
+        ])
+        try check(net, input: [2, 3, 11, 11])
+    }
+
+    func testInceptionBranchesWithPoolingAndPadding() throws {
+        let net = Sequential([
+            conv(6, 3, 3, 3), ZeroPad2D(Padding(1)), Pool2D.max(3, stride: 2),
+            Branches([
+                Sequential([Pool2D.max(3, stride: 2), conv(2, 6, 1, 1), ZeroPad2D(Padding(top: 0, bottom: 1, left: 0, right: 1))]),
+                Sequential([Pool2D.average(3, stride: 3), conv(3, 6, 1, 1), ZeroPad2D(Padding(top: 0, bottom: 1, left: 0, right: 1))]),
+                conv(4, 6, 3, 3, stride: 2, padding: .explicit(Padding(1))),
+            ]),
+            Pool2D(.average(countsPadding: true), kernel: (2, 2), stride: (1, 1), padding: .explicit(Padding(1)), ceilMode: true),
+            ReLU(), Flatten(), Dense(weight: randomTensor([4, 9 * 4 * 4], seed: 3)),
+        ])
+        try check(net, input: [3, 3, 12, 12])
+    }
+
+    func testResidualWithShortcutAndMismatchedShapes() throws {
+        // dlib-style: the body downsamples, the shortcut is a strided 1×1; then a top-left aligned add.
+        let net = Sequential([
+            conv(4, 3, 3, 3),
+            Residual(body: Sequential([conv(6, 4, 3, 3, stride: 2, padding: .explicit(Padding(1)))]),
+                     shortcut: Pool2D.average(2, stride: 2), scale: 1, activation: .relu),
+            ChannelAffine(scale: [1, -1, 2, 0.5, 1, 1], shift: [0, 0, 1, 1, -1, 0], activation: .relu),
+            PReLU(slope: [0.1, 0.2, 0.3, 0.4, 0.5, 0.6]), ChannelSoftmax(),
+        ])
+        try check(net, input: [2, 3, 9, 9])
+    }
+
+    func testUnknownLayerFallsBackToLayers() {
+        struct Twice: Layer {
+            func forward(_ x: Tensor) -> Tensor { Tensor(shape: x.shape, storage: x.storage.map { 2 * $0 }) }
+        }
+        let net = Sequential([conv(2, 3, 3, 3), Twice()])
+        XCTAssertNil(InferencePlan(net))
+        let x = randomTensor([2, 3, 5, 5], seed: 4)
+        XCTAssertEqual(net.forward(x), net.forwardLayerByLayer(x))
+    }
+}
