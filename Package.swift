@@ -30,6 +30,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // System-library shims, nothing else.
@@ -74,7 +75,10 @@ let package = Package(
             "Visage", "VisageImage", "VisageStore", "VisageRecognition", "VisageNN", "VisageModels", "VisageFormats", "VisageEval",
         ]),
         // The PostgreSQL gallery (same schema and behaviour as the SQLite one).
-        .target(name: "VisagePostgres", dependencies: ["VisageStore"]),
+        .target(name: "VisagePostgres", dependencies: [
+            "VisageStore", .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         // The HTTP server and its web page.
         .target(name: "VisageServer", dependencies: [
             "Visage", "VisageImage", "VisageStore", "VisageRecognition", "VisagePostgres", "VisageFormats",
@@ -93,7 +97,7 @@ let package = Package(
         ]),
 
         // Locating ../shared/data and the model cache from tests.
-        .target(name: "VisageTestSupport", dependencies: ["CSpng"], path: "Sources/VisageTestSupport"),
+        .target(name: "VisageTestSupport", dependencies: ["CSpng", "VisageStore"], path: "Sources/VisageTestSupport"),
 
         .testTarget(name: "VisageNNTests", dependencies: ["VisageNN", "VisageTestSupport"]),
         .testTarget(name: "VisageImageTests", dependencies: ["VisageImage", "VisageTestSupport"]),
@@ -107,7 +111,10 @@ let package = Package(
         .testTarget(name: "VisageTrainingTests", dependencies: ["VisageTraining", "VisageTestSupport"]),
         .testTarget(name: "VisageRecognitionTests", dependencies: ["VisageRecognition", "VisageStore", "Visage", "VisageTestSupport"]),
         .testTarget(name: "VisageClusterTests", dependencies: ["VisageCluster", "VisageStore", "Visage", "VisageImage", "VisageEval", "VisageTestSupport"]),
-        .testTarget(name: "VisagePostgresTests", dependencies: ["VisagePostgres", "VisageStore", "VisageTestSupport"]),
+        .testTarget(name: "VisagePostgresTests", dependencies: [
+            "VisagePostgres", "VisageStore", "VisageTestSupport",
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+        ]),
         .testTarget(name: "VisageServerTests", dependencies: [
             "VisageServer", "VisageStore", "VisageRecognition", "Visage", "VisageImage", "VisageTestSupport",
             .product(name: "Hummingbird", package: "hummingbird"),

@@ -75,7 +75,9 @@ extension Gallery {
                    createdAt: Date(timeIntervalSince1970: row[10]))
     }
 
-    func validate(_ face: NewFace) throws {
+    func validate(_ face: NewFace) throws { try Gallery.validate(face, model: model) }
+
+    static func validate(_ face: NewFace, model: GalleryModel) throws {
         guard face.embedding.count == model.dimension else {
             throw GalleryError.dimensionMismatch(expected: model.dimension, actual: face.embedding.count)
         }

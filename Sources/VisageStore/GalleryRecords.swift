@@ -24,6 +24,12 @@ public struct Person: Hashable, Sendable {
     public var createdAt: Date
     /// How many face samples the person has.
     public var faceCount: Int
+
+    /// Creates a person record (gallery backends build these from their rows).
+    public init(id: Int64, name: String, metadata: [String: String], createdAt: Date, faceCount: Int) {
+        self.id = id; self.name = name; self.metadata = metadata
+        self.createdAt = createdAt; self.faceCount = faceCount
+    }
 }
 
 /// A face box in source-image pixels (`right > left`, `bottom > top`).
@@ -93,6 +99,13 @@ public struct FaceSample: Hashable, Sendable {
     public var hasCrop: Bool
     /// When the sample was enrolled.
     public var createdAt: Date
+
+    /// Creates a face sample record (gallery backends build these from their rows).
+    public init(id: FaceID, personID: Int64, imageSHA256: String, box: FaceBox, landmarks: [FacePoint],
+                quality: Double, hasCrop: Bool, createdAt: Date) {
+        self.id = id; self.personID = personID; self.imageSHA256 = imageSHA256; self.box = box
+        self.landmarks = landmarks; self.quality = quality; self.hasCrop = hasCrop; self.createdAt = createdAt
+    }
 }
 
 /// Counts and facts about a gallery.
@@ -113,4 +126,12 @@ public struct GalleryStats: Hashable, Sendable {
     public var schemaMigrations: [String]
     /// Size of the database file in bytes (without the WAL).
     public var fileBytes: Int64
+
+    /// Creates a statistics record (gallery backends build these from their counts).
+    public init(model: GalleryModel, people: Int, faces: Int, facesWithCrops: Int, calibrations: Int,
+                version: Int64, schemaMigrations: [String], fileBytes: Int64) {
+        self.model = model; self.people = people; self.faces = faces; self.facesWithCrops = facesWithCrops
+        self.calibrations = calibrations; self.version = version
+        self.schemaMigrations = schemaMigrations; self.fileBytes = fileBytes
+    }
 }
