@@ -45,6 +45,7 @@ for target in "${TARGETS[@]}"; do
     log=$WORK/$target.log
     echo "== $target: ${SECONDS_EACH}s (log: $log)"
     status=0
+    touch "$WORK/$target.start"  # crashes are counted from this run on; older artifacts stay
     # ASan's leak checker is off: libhdf5 and Foundation keep process-lifetime caches.
     ASAN_OPTIONS=detect_leaks=0:allocator_may_return_null=1 nice -n 10 "$BIN/$target" "$corpus" "$seeds" \
         -max_total_time="$SECONDS_EACH" -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=1024 \
@@ -52,7 +53,7 @@ for target in "${TARGETS[@]}"; do
         >"$log" 2>&1 || status=$?
     execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | tail -1 | grep -o '[0-9]*$' || true)
     [ -z "$execs" ] && execs=$(grep -oE '^#[0-9]+' "$log" | tail -1 | tr -d '#' || true)
-    crashes=$(find "$artifacts" -type f \( -name 'crash-*' -o -name 'leak-*' -o -name 'oom-*' -o -name 'timeout-*' \) | wc -l)
+    crashes=$(find "$artifacts" -type f -newer "$WORK/$target.start" \( -name 'crash-*' -o -name 'leak-*' -o -name 'oom-*' -o -name 'timeout-*' \) | wc -l)
     units=$(find "$corpus" -type f | wc -l)
     line=$(printf '%-22s execs=%-10s corpus=%-6s crashes=%-3s exit=%s' "$target" "${execs:-?}" "$units" "$crashes" "$status")
     echo "$line"
