@@ -90,6 +90,21 @@ final class FivePointAlignmentTests: XCTestCase {
         XCTAssertEqual(aligned.pixels[100 * 112 + 100], 200)       // maps to (50, 50)
     }
 
+    func testDlibChipTemplateScalesWithSizeAndPadding() throws {
+        let same = try FivePointTemplate.dlibChip(size: 150, padding: 0.25)
+        for (a, b) in zip(same.points, FivePointTemplate.dlibChip150.points) {
+            XCTAssertEqual(a.x, b.x, accuracy: 1e-9)
+            XCTAssertEqual(a.y, b.y, accuracy: 1e-9)
+        }
+        // No padding, 100 px: unit-face positions × 100 (left eye centre ≈ (0.2011, 0.1941)).
+        let tight = try FivePointTemplate.dlibChip(size: 100, padding: 0)
+        XCTAssertEqual(tight.width, 100)
+        XCTAssertEqual(tight.points[0].x, (47.5492 / 150 * 1.5 - 0.25) * 100, accuracy: 1e-9)
+        XCTAssertEqual(tight.points[0].x, 22.5492, accuracy: 1e-4)
+        XCTAssertThrowsError(try FivePointTemplate.dlibChip(size: 150, padding: -1))
+        XCTAssertThrowsError(try FivePointTemplate.dlibChip(size: 0, padding: 0.25))
+    }
+
     func testEncoderTemplatesMatchInputSizes() {
         for id in EncoderID.allCases {
             let t = FivePointTemplate.forEncoder(id)
