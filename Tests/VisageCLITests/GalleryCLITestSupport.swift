@@ -7,9 +7,15 @@ enum GalleryFixture {
     /// The LFW dev images folder.
     static func lfw() throws -> URL { try TestData.shared("lfw-dev/lfw-deepfunneled") }
 
-    /// `Name/Name_000n.jpg` under the LFW folder.
+    /// The `n`-th photo (1-based, in file-name order) of a person in the LFW folder. The dev
+    /// subset skips the images of the held-out pairs, so file numbers are not contiguous.
     static func photo(_ name: String, _ n: Int) throws -> String {
-        try lfw().appendingPathComponent("\(name)/\(name)_\(String(format: "%04d", n)).jpg").path
+        let folder = try lfw().appendingPathComponent(name)
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".jpg") }.sorted()
+        guard n >= 1, n <= files.count else {
+            throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: "\(folder.path): photo \(n) of \(files.count)"])
+        }
+        return folder.appendingPathComponent(files[n - 1]).path
     }
 
     /// `(name, image count)` from people_dev.txt, in file order.
