@@ -64,10 +64,14 @@ public struct ClusterReport: Codable, Sendable, Equatable {
         return try encoder.encode(self)
     }
 
-    /// Writes the report atomically.
+    /// Writes the report atomically, creating its folder when needed.
     /// - Throws: ``ClusterError/io(path:reason:)``.
     public func write(to path: String) throws {
-        do { try json().write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
+        let url = URL(fileURLWithPath: path)
+        do {
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try json().write(to: url, options: .atomic)
+        } catch {
             throw ClusterError.io(path: path, reason: "cannot write the report: \(error.localizedDescription)")
         }
     }

@@ -106,9 +106,9 @@ struct ClusterCommand: ParsableCommand {
         }
 
         let embeddings = try EmbeddingMatrix(rows: harvest.faces.map(\.face.embedding))
-        let start = Date()
+        let start = Date(), cpuStart = clock()
         let grouping = try FaceClusterer(options: options).cluster(embeddings)
-        let seconds = Date().timeIntervalSince(start)
+        let seconds = Date().timeIntervalSince(start), cpu = Double(clock() - cpuStart) / Double(CLOCKS_PER_SEC)
         let (known, galleryUsed) = try knownFaces(embeddings, threshold: options.threshold)
 
         var result = ClusterReport(harvest: harvest, grouping: grouping,
@@ -125,7 +125,7 @@ struct ClusterCommand: ParsableCommand {
         if face.json {
             print(String(decoding: try result.json(), as: UTF8.self))
         } else {
-            printSummary(result, cached: harvest.cachedImages, seconds: seconds)
+            printSummary(result, cached: harvest.cachedImages, seconds: seconds, cpu: cpu)
         }
     }
 
@@ -157,9 +157,9 @@ struct ClusterCommand: ParsableCommand {
         GalleryModel(id: id.rawValue, preprocessingVersion: 1, dimension: ModelDescriptor.of(id).embeddingSize)
     }
 
-    private func printSummary(_ report: ClusterReport, cached: Int, seconds: Double) {
+    private func printSummary(_ report: ClusterReport, cached: Int, seconds: Double, cpu: Double) {
         print("\(report.images) photos (\(cached) from the cache), \(report.faceCount) faces, \(report.groups.count) groups, "
-              + "\(report.unassigned.count) faces in no group; grouping took \(String(format: "%.3f", seconds)) s")
+              + "\(report.unassigned.count) faces in no group; grouping took \(String(format: "%.3f s (%.3f s CPU)", seconds, cpu))")
         for group in report.groups.prefix(20) {
             print("  group \(group.id): \(group.size) faces\(group.name.map { " (\($0))" } ?? "")")
         }
