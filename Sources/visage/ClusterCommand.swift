@@ -154,7 +154,7 @@ struct ClusterCommand: ParsableCommand {
 
     /// The gallery binding of an encoder's embeddings.
     static func galleryModel(_ id: EncoderID) -> GalleryModel {
-        GalleryModel(id: id.rawValue, preprocessingVersion: 1, dimension: ModelDescriptor.of(id).embeddingSize)
+        GalleryModel.encoder(ModelDescriptor.of(id))
     }
 
     private func printSummary(_ report: ClusterReport, cached: Int, seconds: Double, cpu: Double) {
