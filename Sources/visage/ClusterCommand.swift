@@ -3,6 +3,7 @@ import Foundation
 import Visage
 import VisageCluster
 import VisageModels
+import VisageRecognition
 import VisageStore
 
 extension ClusterMethod: ExpressibleByArgument {}
