@@ -20,7 +20,7 @@ final class GalleryEndToEndTests: XCTestCase {
         // Enrol each person from their first photo (one process per person, as a user would).
         var truth: [String: String] = [:]   // probe path -> name
         for (name, count) in enrolled {
-            let r = try CLI.run(["enroll", name, try GalleryFixture.photo(name, 1), "--gallery", gallery, "--json"])
+            let r = try CLI.run(["enroll", name, try GalleryFixture.photo(name, 1), "--face", "largest", "--gallery", gallery, "--json"])
             XCTAssertEqual(r.status, 0, "enrol \(name): \(r.stdout) \(r.stderr)")
             let outcome = try XCTUnwrap(try r.jsonLines().first)
             XCTAssertEqual(outcome["status"] as? String, "accepted", "\(name): \(r.stdout)")

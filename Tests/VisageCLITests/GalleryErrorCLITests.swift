@@ -28,7 +28,7 @@ final class GalleryErrorCLITests: XCTestCase {
     func testBadInputsLeaveTheGalleryUnchanged() throws {
         let colin = try GalleryFixture.photo("Colin_Powell", 1)
         XCTAssertEqual(try CLI.run(["enroll", "Colin", colin, "--gallery", gallery]).status, 0)
-        XCTAssertEqual(try CLI.run(["enroll", "Tony", try GalleryFixture.photo("Tony_Blair", 1), "--gallery", gallery]).status, 0)
+        XCTAssertEqual(try CLI.run(["enroll", "Tony", try GalleryFixture.photo("Tony_Blair", 1), "--face", "largest", "--gallery", gallery]).status, 0)
 
         // No face: rejected with its reason code, nothing written (exit 1).
         let blank = dir.appendingPathComponent("blank.png").path
@@ -51,7 +51,7 @@ final class GalleryErrorCLITests: XCTestCase {
         _ = try unchanged(["people", "show", "Nobody"], status: 2, stderr: "No person named \"Nobody\"")
         _ = try unchanged(["people", "remove", "Nobody"], status: 2, stderr: "No person named \"Nobody\"")
         _ = try unchanged(["people", "rename", "Colin", "Tony"], status: 2, stderr: "A person named \"Tony\" already exists")
-        _ = try unchanged(["enroll", "Tony", try GalleryFixture.photo("Tony_Blair", 2), "--new"], status: 2,
+        _ = try unchanged(["enroll", "Tony", try GalleryFixture.photo("Tony_Blair", 2), "--new", "--face", "largest"], status: 2,
                           stderr: "A person named \"Tony\" already exists")
         // A photo without a face to verify.
         _ = try unchanged(["verify", blank, "--as", "Colin"], status: 2, stderr: "No face found")
@@ -95,7 +95,7 @@ final class GalleryErrorCLITests: XCTestCase {
                 try? FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: gallery)
             }
             let before = GalleryFixture.bytes(gallery)
-            let w = try CLI.run(["enroll", "Tony", try GalleryFixture.photo("Tony_Blair", 1), "--gallery", gallery])
+            let w = try CLI.run(["enroll", "Tony", try GalleryFixture.photo("Tony_Blair", 1), "--face", "largest", "--gallery", gallery])
             XCTAssertEqual(w.status, 2)
             XCTAssertTrue(w.stderr.contains("read-only"), w.stderr)
             XCTAssertEqual(GalleryFixture.bytes(gallery), before)
