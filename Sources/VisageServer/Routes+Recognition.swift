@@ -105,6 +105,7 @@ extension ErrorMapping {
         case .unreadableImage(_, let reason): return .invalidImage(reason: reason)
         case .noFace: return .noFace
         case .unknownPerson(let name): return .personNotFound("named \"\(name)\" (or they have no face samples)")
+        case .noSamples(let name): return .personNotFound("named \"\(name)\" has no face samples")
         case .invalidArgument(let message): return .badRequest(reason: message)
         case .modelMismatch, .badCalibration: return nil
         }
