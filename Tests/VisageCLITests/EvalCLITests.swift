@@ -39,7 +39,9 @@ final class EvalCLITests: XCTestCase {
         }
         XCTAssertEqual(json["pairs"] as? Int, 12)
         XCTAssertEqual((json["thresholds"] as? [Double])?.count, 2)
-        XCTAssertEqual(json["no_face_images"] as? Int, json["images"] as? Int)  // no detector yet: all centre crops
+        // The default model detects faces (MMOD): every one of these LFW photos has one.
+        XCTAssertEqual(json["no_face_images"] as? Int, 0)
+        XCTAssertEqual(json["model"] as? String, "dlib-resnet mmod upsample 1")
         let accuracy = try XCTUnwrap(json["accuracy_mean"] as? Double)
         XCTAssertTrue((0...1).contains(accuracy))
         XCTAssertTrue(try String(contentsOf: svg, encoding: .utf8).hasPrefix("<?xml"))
