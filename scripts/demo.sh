@@ -50,6 +50,14 @@ run_demo() {
     say "5. verify a claimed identity (exit code 0 = door open, 1 = rejected)"
     "$VISAGE" verify "$photos/obama2.jpg" --as obama --db "$known" || true
     "$VISAGE" verify "$photos/obama2.jpg" --as biden --db "$known" || true
+
+    say "6. a persistent gallery: enrol once from one photo, identify later (SQLite)"
+    local gallery="${TMPDIR:-/tmp}/visage-demo-gallery.sqlite"
+    rm -f "$gallery" "$gallery-wal" "$gallery-shm"
+    "$VISAGE" enroll obama "$photos/obama.jpg" --gallery "$gallery"
+    "$VISAGE" enroll biden "$photos/biden.jpg" --gallery "$gallery"
+    "$VISAGE" identify "$photos/obama2.jpg" "$photos/obama3.jpg" --gallery "$gallery" || true
+    "$VISAGE" people list --gallery "$gallery"
 }
 
 run_demo "$PHOTOS"
