@@ -91,7 +91,7 @@ let package = Package(
         // The command-line tool.
         .executableTarget(name: "visage", dependencies: [
             "Visage", "VisageIndex", "VisageStore", "VisageEval", "VisageTraining",
-            "VisageRecognition", "VisageCluster", "VisageServer",
+            "VisageRecognition", "VisageCluster", "VisageServer", "VisagePostgres",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),

@@ -52,6 +52,8 @@ def main():
     parser.add_argument("--real", type=int, default=100)
     parser.add_argument("--lfw", default=os.path.join(os.path.dirname(root), "shared/data/lfw-dev"))
     parser.add_argument("--upsample", default="0")
+    parser.add_argument("--warmup", type=float, default=10,
+                        help="seconds of the same load before the measured run (RSS 'before' is taken after it)")
     args = parser.parse_args()
 
     images = os.path.join(args.lfw, "lfw-deepfunneled")
@@ -122,11 +124,11 @@ def main():
         populate_seconds = time.time() - t0
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         _, health = request(conn, "GET", "/health")
-        rss_before = rss_kib(server.pid)
+        rss_cold = rss_kib(server.pid)
 
-        # Load.
+        # Load: a warm-up (allocators and caches reach their working size), then the measured run.
         latencies, errors, correct, answered = [], [], [0], [0]
-        stop_at = time.time() + args.duration
+        stop_at = 0.0
 
         def client(index):
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
@@ -151,10 +153,28 @@ def main():
                         person = body["faces"][0].get("person")
                         correct[0] += 1 if (person["name"] if person else None) == name else 0
 
-        threads = [threading.Thread(target=client, args=(i,)) for i in range(args.clients)]
+        def run_clients(seconds):
+            nonlocal stop_at
+            stop_at = time.time() + seconds
+            threads = [threading.Thread(target=client, args=(i,)) for i in range(args.clients)]
+            for t in threads:
+                t.start()
+            return threads
+
+        for t in run_clients(args.warmup):
+            t.join()
+        warm_errors = len(errors)
+        del latencies[:], errors[:]
+        correct[0] = answered[0] = 0
+        rss_before = rss_kib(server.pid)
+        # RSS every 5 s during the measured run: it must stay flat.
+        rss_timeline = []
         load_start = time.time()
-        for t in threads:
-            t.start()
+        threads = run_clients(args.duration)
+        while any(t.is_alive() for t in threads):
+            time.sleep(0.2)
+            if time.time() - load_start >= 5 * (len(rss_timeline) + 1):
+                rss_timeline.append(round(rss_kib(server.pid) / 1024, 1))
         for t in threads:
             t.join()
         wall = time.time() - load_start
@@ -171,7 +191,10 @@ def main():
             "p50_ms": pct(0.50), "p90_ms": pct(0.90), "p99_ms": pct(0.99), "max_ms": pct(1.0),
             "errors": len(errors), "error_samples": [str(e) for e in errors[:5]],
             "identified_correctly": round(correct[0] / answered[0], 4) if answered[0] else None,
+            "warmup_s": args.warmup, "warmup_errors": warm_errors,
+            "rss_cold_mib": round(rss_cold / 1024, 1),
             "rss_before_mib": round(rss_before / 1024, 1), "rss_after_mib": round(rss_after / 1024, 1),
+            "rss_every_5s_mib": rss_timeline,
             "load_average": os.getloadavg(),
         }, indent=1))
     finally:

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import VisagePostgres
 import VisageRecognition
 import VisageStore
 
@@ -13,6 +14,10 @@ enum ErrorMapping {
             return error
         case let error as GalleryError:
             return map(error, logger: logger)
+        case let error as PostgresGalleryError:
+            // The database went away, timed out or was closed: the client may retry.
+            logger.error("PostgreSQL gallery: \(error.description)")
+            return .galleryUnavailable(reason: error.description)
         case let error as RecognitionError:
             if let mapped = map(error) { return mapped }
         case let error as HTTPResponseError:

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import Visage
 import VisageModels
+import VisagePostgres
 import VisageRecognition
 import VisageServer
 import VisageStore
@@ -28,7 +29,7 @@ struct ServeCommand: ParsableCommand {
     @Option(name: .long, help: "SQLite gallery file (created when missing).")
     var gallery = Gallery.defaultPath
 
-    @Option(name: .long, help: "PostgreSQL URL (postgres://user:password@host:port/database) instead of --gallery.")
+    @Option(name: .long, help: "PostgreSQL gallery URL (postgres://user:password@host:port/database[?schema=NAME]); replaces --gallery. Several servers may share one.")
     var postgres: String?
 
     @Option(name: .customLong("api-key-file"), help: "File of hashed API keys required on /v1 routes.")
@@ -73,26 +74,36 @@ struct ServeCommand: ParsableCommand {
                                          requestTimeout: timeout, workers: workers, keepCrops: keepCrops)
         if let apiKeyFile { config.apiKeys = try APIKeySet(contentsOf: apiKeyFile) }
         try config.validate()
-        let store = try openGallery()
-        guard let descriptor = store.model.descriptor else {
-            throw CLIError("the gallery's model \(store.model.id) is not one this build ships; run `visage gallery reembed --model dlib-resnet`")
-        }
-        let pipeline = try FacePipeline(store: ModelStore(), options: PipelineOptions(upsample: upsample, encoder: descriptor.id))
-        let host = config.host, configuration = config
+        let upsample = upsample, host = config.host, configuration = config
         try runBlocking {
-            let server = try await VisageServer(configuration: configuration, pipeline: pipeline, gallery: store,
-                                                logger: Logger(label: "visage.serve"))
-            try await server.run { port in
-                print("listening on http://\(host):\(port)")
-                fflush(stdout)
+            let store = try await openGallery()
+            do {
+                guard let descriptor = store.model.descriptor else {
+                    throw CLIError("the gallery's model \(store.model.id) is not one this build ships; run `visage gallery reembed --model dlib-resnet`")
+                }
+                let pipeline = try FacePipeline(store: ModelStore(), options: PipelineOptions(upsample: upsample, encoder: descriptor.id))
+                let server = try await VisageServer(configuration: configuration, pipeline: pipeline, gallery: store,
+                                                    logger: Logger(label: "visage.serve"))
+                try await server.run { port in
+                    print("listening on http://\(host):\(port)")
+                    fflush(stdout)
+                }
+            } catch {
+                await (store as? PostgresGallery)?.close()
+                throw error
             }
+            await (store as? PostgresGallery)?.close()
         }
     }
 
-    /// The gallery: an existing SQLite file keeps its model; a new one is bound to `--model`.
-    private func openGallery() throws -> any GalleryStore {
-        if postgres != nil {
-            throw ValidationError("--postgres is not available in this build yet; use --gallery PATH")
+    /// The gallery: an existing SQLite file or PostgreSQL gallery keeps its model; a new one is
+    /// bound to `--model`.
+    private func openGallery() async throws -> any GalleryStore {
+        if let postgres {
+            let configuration = try PostgresGalleryConfiguration(url: postgres)
+            let bound = try await PostgresGallery.boundModel(configuration: configuration)
+            return try await PostgresGallery.open(configuration: configuration,
+                                                  model: bound ?? GalleryModel.encoder(.of(model)))
         }
         if FileManager.default.fileExists(atPath: gallery) {
             return try Gallery.open(path: gallery, model: try Gallery.boundModel(path: gallery))

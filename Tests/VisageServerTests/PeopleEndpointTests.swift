@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import VisagePostgres
 import VisageServer
 import VisageStore
 import VisageTestSupport
@@ -7,8 +8,24 @@ import XCTest
 
 /// People CRUD and its error codes, through the router.
 final class PeopleEndpointTests: XCTestCase {
-    func testPeopleLifecycle() async throws {
-        try await ServerFixture.withRouter(try await ServerFixture.server()) { client in
+    func testPeopleLifecycleOnSQLite() async throws {
+        try await Self.lifecycle(try await ServerFixture.server())
+    }
+
+    func testPeopleLifecycleOnPostgreSQL() async throws {
+        let gallery = try await ServerFixture.postgresGallery(for: try ServerFixture.pipeline())
+        do {
+            try await Self.lifecycle(try await ServerFixture.server(gallery: gallery))
+        } catch {
+            await gallery.close()
+            throw error
+        }
+        await gallery.close()
+    }
+
+    /// Create, list, read, rename, delete and every error code of `/v1/people`, on any gallery.
+    static func lifecycle(_ server: VisageServer) async throws {
+        try await ServerFixture.withRouter(server) { client in
             let created = try await client.callJSON(.post, "/v1/people", ["name": "Ada", "metadata": ["team": "x"]])
             XCTAssertEqual(created.status, 201, created.text)
             let id = try XCTUnwrap(created.json?["id"] as? Int)

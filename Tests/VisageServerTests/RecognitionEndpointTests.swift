@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import VisagePostgres
 import VisageServer
 import VisageStore
 import VisageTestSupport
@@ -10,6 +11,32 @@ final class RecognitionEndpointTests: XCTestCase {
     func testEnrolVerifyIdentifyDeleteOnSQLite() async throws {
         let pipeline = try ServerFixture.pipeline()
         try await Self.exercise(ServerFixture.sqliteGallery(for: pipeline))
+    }
+
+    func testEnrolVerifyIdentifyDeleteOnPostgreSQL() async throws {
+        let gallery = try await ServerFixture.postgresGallery(for: try ServerFixture.pipeline())
+        do {
+            try await Self.exercise(gallery)
+        } catch {
+            await gallery.close()
+            throw error
+        }
+        await gallery.close()
+    }
+
+    /// A PostgreSQL gallery that stops answering gives `503 gallery_unavailable`, not a 500.
+    func testClosedPostgreSQLGalleryIsUnavailable() async throws {
+        let gallery = try await ServerFixture.postgresGallery(for: try ServerFixture.pipeline())
+        let server = try await ServerFixture.server(gallery: gallery)
+        await gallery.close()
+        try await ServerFixture.withRouter(server) { client in
+            let list = try await client.call(.get, "/v1/people")
+            XCTAssertEqual(list.status, 503, list.text)
+            XCTAssertEqual(errorCode(list.json), "gallery_unavailable")
+            let created = try await client.callJSON(.post, "/v1/people", ["name": "Ada"])
+            XCTAssertEqual(created.status, 503, created.text)
+            XCTAssertEqual(errorCode(created.json), "gallery_unavailable")
+        }
     }
 
     /// The scenario every gallery backend must pass.

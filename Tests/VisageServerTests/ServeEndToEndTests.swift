@@ -62,6 +62,28 @@ final class ServeEndToEndTests: XCTestCase {
         try await Self.checkConsistency(a, b)
     }
 
+    /// The same with `--postgres`: two server processes on one PostgreSQL gallery.
+    func testTwoServersOnOnePostgreSQLGalleryAgreeWithinASecond() async throws {
+        let url = try TestPostgres.freshURL(prefix: "serve")
+        let a = try ServeProcess(["--postgres", url, "--upsample", "0"])
+        defer { a.stop() }
+        let b = try ServeProcess(["--postgres", url, "--upsample", "0"])
+        defer { b.stop() }
+        try await Self.checkConsistency(a, b)
+        XCTAssertEqual(a.stop(), 0, "SIGTERM should stop the server cleanly")
+    }
+
+    /// A bad URL or an unreachable PostgreSQL stops `visage serve` with a clear message.
+    func testServeWithBadPostgreSQLURLFailsClearly() throws {
+        let bad = try CLI.run(["serve", "--port", "0", "--postgres", "mysql://nobody@localhost/x"])
+        XCTAssertEqual(bad.status, 2, bad.stderr)
+        XCTAssertTrue(bad.stderr.contains("Invalid PostgreSQL URL"), bad.stderr)
+        // Port 1 on loopback: nothing listens there.
+        let down = try CLI.run(["serve", "--port", "0", "--postgres", "postgres://visage@127.0.0.1:1/visage?connect_timeout=2"])
+        XCTAssertEqual(down.status, 2, down.stderr)
+        XCTAssertTrue(down.stderr.contains("Cannot reach the PostgreSQL server"), down.stderr)
+    }
+
     /// Enrols through `a`, then polls `b` until it names the face (at most one second).
     static func checkConsistency(_ a: ServeProcess, _ b: ServeProcess) async throws {
         let blair1 = Data(try ServerFixture.lfw("Tony_Blair", 1)), blair2 = Data(try ServerFixture.lfw("Tony_Blair", 2))

@@ -5,6 +5,7 @@ import FoundationNetworking
 #endif
 import Visage
 import VisageImage
+import VisagePostgres
 import VisageRecognition
 import VisageServer
 import VisageStore
@@ -62,6 +63,12 @@ enum ServerFixture {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         return try Gallery.open(path: dir.appendingPathComponent("g.sqlite").path,
                                 model: GalleryModel.encoder(pipeline.encoder.descriptor), create: true)
+    }
+
+    /// A fresh PostgreSQL gallery (a new schema) on the tests' throw-away server.
+    static func postgresGallery(for pipeline: FacePipeline) async throws -> PostgresGallery {
+        try await PostgresGallery.open(url: TestPostgres.freshURL(prefix: "server"),
+                                       model: GalleryModel.encoder(pipeline.encoder.descriptor))
     }
 
     /// A server over a fresh SQLite gallery.
