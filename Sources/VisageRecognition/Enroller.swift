@@ -77,8 +77,7 @@ public struct Enroller: Sendable {
         }
         let chip: Image
         do {
-            chip = try pipeline.chipRecipe.chip(of: decoded, detection: face.detection, landmarks: face.landmarks,
-                                               source: pipeline.locator.landmarkSource)
+            chip = try pipeline.chip(of: face, in: decoded)
         } catch {
             return reject(.unreadableImage, "cannot align the face: \(error)", box: box)
         }

@@ -50,8 +50,7 @@ struct PipelineEmbedder: FaceEmbedder {
                 face = Self.fallback(in: photo, fraction: fallbackFraction, landmarks: pipeline.locator.landmarks)
                 found.append(false)
             }
-            chips.append(try pipeline.chipRecipe.chip(of: photo, detection: face.detection, landmarks: face.landmarks,
-                                                     source: pipeline.locator.landmarkSource))
+            chips.append(try pipeline.chip(of: face, in: photo))
         }
         var vectors = try pipeline.encoder.encode(chips)
         if augmentation == .flip {

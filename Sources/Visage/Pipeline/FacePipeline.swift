@@ -64,7 +64,11 @@ public struct FacePipeline: Sendable {
         return Face(detection: detection, landmarks: located.landmarks, chip: chip, embedding: try encoder.encode([chip])[0])
     }
 
-    private func chip(of face: LocatedFace, in image: Image) throws -> Image {
+    /// The aligned chip of a located face, cut the way this pipeline's encoder expects (its
+    /// ``ChipRecipe`` with the locator's landmark source). Callers that gate or batch chips
+    /// themselves use it rather than repeating the recipe.
+    /// - Throws: alignment errors.
+    public func chip(of face: LocatedFace, in image: Image) throws -> Image {
         try chipRecipe.chip(of: image, detection: face.detection, landmarks: face.landmarks, source: locator.landmarkSource)
     }
 }
