@@ -106,7 +106,7 @@ let package = Package(
         .testTarget(name: "VisageTests", dependencies: ["Visage", "VisageModels", "VisageImage", "VisageNN", "VisageFormats", "VisageTestSupport"]),
         .testTarget(name: "VisageCLITests", dependencies: ["Visage", "VisageStore", "VisageTestSupport"]),
         .testTarget(name: "VisageStoreTests", dependencies: ["VisageStore", "VisageTestSupport"]),
-        .testTarget(name: "VisageIndexTests", dependencies: ["VisageIndex", "VisageTestSupport"]),
+        .testTarget(name: "VisageIndexTests", dependencies: ["VisageIndex", "CVisageKernels", "VisageTestSupport"]),
         .testTarget(name: "VisageEvalTests", dependencies: ["VisageEval", "Visage", "VisageTestSupport"]),
         .testTarget(name: "VisageTrainingTests", dependencies: ["VisageTraining", "VisageTestSupport"]),
         .testTarget(name: "VisageRecognitionTests", dependencies: ["VisageRecognition", "VisageStore", "Visage", "VisageTestSupport"]),

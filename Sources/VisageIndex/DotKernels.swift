@@ -1,8 +1,6 @@
-import CVisageKernels
-
 /// Dot products of a few queries with a tile of rows, written with `SIMD` types so that the
-/// compiler emits vector code for the baseline x86-64 (SSE2) and arm64 targets; int8 rows use
-/// an AVX2 kernel (C, `CVisageKernels`) when the CPU has it.
+/// compiler emits vector code for the baseline x86-64 (SSE2) and arm64 targets: the portable
+/// kernels (the AVX2 ones are in C, `CVisageKernels`, and called by ``Scanner``).
 ///
 /// Layout: rows and queries are row-major with `dimension` components; the product of query q
 /// and row r goes to `out[q × ldo + r]`.
@@ -59,10 +57,6 @@ enum DotKernels {
     /// which the compiler emits for ``madd(_:_:)``). Two rows by four queries share each load.
     static func int8(codes x: UnsafePointer<UInt8>, count: Int, queries q: UnsafePointer<Int16>,
                      queryCount: Int, dimension d: Int, out: UnsafeMutablePointer<Int32>, ldo: Int) {
-        if hasAVX2Int8(dimension: d) {
-            visage_int8_dots_avx2(x, Int32(count), q, Int32(queryCount), Int32(d), out, Int32(ldo))
-            return
-        }
         let d8 = d & ~7
         var r = 0
         while r + 2 <= count {
@@ -122,12 +116,6 @@ enum DotKernels {
                 r += 1
             }
         }
-    }
-
-    /// Whether ``int8(codes:count:queries:queryCount:dimension:out:ldo:)`` runs the AVX2 kernel
-    /// for this dimension (AVX2 present, dimension a multiple of 16).
-    static func hasAVX2Int8(dimension: Int) -> Bool {
-        dimension % 16 == 0 && dimension > 0 && visage_cpu_has_avx2() == 1
     }
 
     /// One code row against one query.

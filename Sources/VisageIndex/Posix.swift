@@ -25,7 +25,21 @@ enum Posix {
     }
 
     static var lastError: Int32 { errno }
+    /// Asks the kernel to start reading the pages of a mapped range (`MADV_WILLNEED`); a hint,
+    /// errors ignored. `p` must be page-aligned.
+    static func willNeed(_ p: UnsafeRawPointer, length: Int) {
+        _ = madvise(UnsafeMutableRawPointer(mutating: p), length, MADV_WILLNEED)
+    }
 
+    /// One byte per page of a mapped range, bit 0 set when the page is resident (`mincore`);
+    /// empty when the call fails. `p` must be page-aligned.
+    static func residentPages(_ p: UnsafeRawPointer, pages: Int) -> [UInt8] {
+        var flags = [UInt8](repeating: 0, count: pages)
+        let ok = flags.withUnsafeMutableBufferPointer {
+            mincore(UnsafeMutableRawPointer(mutating: p), pages * pageSize, $0.baseAddress) == 0
+        }
+        return ok ? flags : []
+    }
     static var pageSize: Int { Int(sysconf(Int32(_SC_PAGESIZE))) }
 
     static var processID: Int32 { getpid() }

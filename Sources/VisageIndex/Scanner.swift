@@ -1,18 +1,20 @@
+import CVisageKernels
 import VisageNN
 
 /// One exhaustive pass over every row for a batch of queries, keeping each query's best
 /// candidates.
 ///
 /// Two strategies:
-/// - Batches of ``gemmMinimumBatch`` queries or more: one BLAS product per tile of rows
-///   (`queries × tileᵀ`; float16 tiles are decoded first, int8 tiles converted to floats and
-///   multiplied with the query weights `q_j · scale_j`), the back end's threads inside the
-///   product, then the selection spread over the queries. The product is compute-bound here,
-///   and the BLAS kernels (AVX2 / AVX-512 FMA, chosen at run time) are faster than any
-///   integer kernel Swift can emit for the baseline x86-64 target (SSE2).
-/// - Smaller batches (memory-bound): the tiles are spread over the back end's threads, each
-///   with its own candidate lists (merged at the end) and the kernels of ``DotKernels``;
-///   int8 rows use integer dot products, so a scan reads one byte per component.
+/// - Tiles (``kernelTileRows`` rows) spread over the back end's threads, each thread with its
+///   own candidate lists (merged at the end) and its products kept in cache for the selection.
+///   With AVX2 (``avx2``) the C kernels of `CVisageKernels` compute the products of a block of
+///   queries with the tile: int8 codes against 6-bit query weights (`vpmaddubsw`, the codes read
+///   once per batch), float32 rows with FMAs. Without AVX2 the portable ``DotKernels`` run here
+///   for batches below ``gemmMinimumBatch``.
+/// - Portable batches of ``gemmMinimumBatch`` queries or more, and float16: one BLAS product
+///   per tile of rows (`queries × tileᵀ`; float16 tiles are decoded first, int8 tiles converted
+///   to floats and multiplied with the query weights `q_j · scale_j`), the back end's threads
+///   inside the product, then the selection spread over the queries.
 struct Scanner {
     /// Batches of at least this many queries use the BLAS product.
     static let gemmMinimumBatch = 8
@@ -32,13 +34,16 @@ struct Scanner {
     let precision: VectorPrecision
     let queries: PreparedQueries
 
+    /// Whether the AVX2 kernels may run (the CPU has them and the options allow them).
+    let avx2: Bool
+
     /// Each query's best `capacity` candidates (distinct labels when `distinctLabels`).
     func run(capacity: Int, distinctLabels: Bool) -> [CandidateList] {
         let fresh = CandidateList(capacity: capacity, distinctLabels: distinctLabels)
-        // With AVX2, integer dot products on the one-byte codes beat decoding them for BLAS at
-        // every batch size (a quarter of the memory traffic, 16 products per instruction).
-        let integerKernel = precision == .int8 && DotKernels.hasAVX2Int8(dimension: queries.dimension)
-        if queries.count >= Self.gemmMinimumBatch && !integerKernel {
+        // The AVX2 kernels beat BLAS at every batch size: int8 on the one-byte codes (a quarter
+        // of the memory traffic, 32 products per instruction), float32 because each thread's
+        // products stay in cache for the selection and no thread hand-off happens per tile.
+        if queries.count >= Self.gemmMinimumBatch && !avx2Kernel {
             var lists = [CandidateList](repeating: fresh, count: queries.count)
             for start in stride(from: 0, to: queries.count, by: Self.gemmQueryBlock) {
                 let n = Swift.min(Self.gemmQueryBlock, queries.count - start)
@@ -47,6 +52,11 @@ struct Scanner {
             return lists
         }
         return tiledPass(fresh: fresh)
+    }
+
+    /// Whether the tiles are scanned with an AVX2 kernel.
+    private var avx2Kernel: Bool {
+        avx2 && (precision == .int8 || (precision == .float32 && queries.count >= 2))
     }
 
     // MARK: - BLAS strategy
@@ -123,16 +133,24 @@ struct Scanner {
                           lists: inout [CandidateList]) {
         let d = queries.dimension, ldo = Self.kernelTileRows
         if precision == .int8, let codes = s.codes {
-            queries.weights.withUnsafeBufferPointer { w in
-                for q0 in stride(from: 0, to: queries.count, by: Self.kernelQueryBlock) {
-                    let nq = Swift.min(Self.kernelQueryBlock, queries.count - q0)
-                    DotKernels.int8(codes: codes + start * d, count: rows, queries: w.baseAddress! + q0 * d,
-                                    queryCount: nq, dimension: d, out: scratch.intDots, ldo: ldo)
-                    for qi in 0..<nq {
-                        Selection.select(UnsafePointer(scratch.intDots + qi * ldo), a: queries.a[q0 + qi],
-                                         b: queries.b[q0 + qi], segment: s, start: start, count: rows,
-                                         removed: removed, into: &lists[q0 + qi])
+            for q0 in stride(from: 0, to: queries.count, by: Self.kernelQueryBlock) {
+                let nq = Swift.min(Self.kernelQueryBlock, queries.count - q0)
+                if avx2 {
+                    let stride = queries.byteWeightStride
+                    queries.byteWeights.withUnsafeBufferPointer { w in
+                        visage_int8_dots_avx2(codes + start * d, Int32(rows), Int32(d), w.baseAddress! + q0 * stride,
+                                              Int32(nq), Int32(stride), scratch.bytes, scratch.ints, Int32(ldo))
                     }
+                } else {
+                    queries.weights.withUnsafeBufferPointer { w in
+                        DotKernels.int8(codes: codes + start * d, count: rows, queries: w.baseAddress! + q0 * d,
+                                        queryCount: nq, dimension: d, out: scratch.ints, ldo: ldo)
+                    }
+                }
+                for qi in 0..<nq {
+                    Selection.select(UnsafePointer(scratch.ints + qi * ldo), a: queries.a[q0 + qi],
+                                     b: queries.b[q0 + qi], segment: s, start: start, count: rows,
+                                     removed: removed, into: &lists[q0 + qi])
                 }
             }
             return
@@ -140,20 +158,25 @@ struct Scanner {
         queries.vectors.withUnsafeBufferPointer { qv in
             for q0 in stride(from: 0, to: queries.count, by: Self.kernelQueryBlock) {
                 let nq = Swift.min(Self.kernelQueryBlock, queries.count - q0)
-                // Float16 rows are decoded a slice at a time, so that the slice stays in cache.
-                let slice = s.halves == nil ? rows : Self.decodeSliceRows
-                for r0 in stride(from: 0, to: rows, by: slice) {
-                    let n = Swift.min(slice, rows - r0)
-                    var matrix = s.vectors + (start + r0) * d
-                    if let decoded = scratch.decoded, let halves = s.halves {
-                        HalfConversion.decode(halves + (start + r0) * d, into: decoded, count: n * d)
-                        matrix = UnsafePointer(decoded)
+                if avx2Kernel {
+                    visage_float_dots_avx2(s.vectors + start * d, Int32(rows), Int32(d), qv.baseAddress! + q0 * d,
+                                           Int32(nq), scratch.floats, Int32(ldo))
+                } else {
+                    // Float16 rows are decoded a slice at a time, so that the slice stays in cache.
+                    let slice = s.halves == nil ? rows : Self.decodeSliceRows
+                    for r0 in stride(from: 0, to: rows, by: slice) {
+                        let n = Swift.min(slice, rows - r0)
+                        var matrix = s.vectors + (start + r0) * d
+                        if let decoded = scratch.decoded, let halves = s.halves {
+                            HalfConversion.decode(halves + (start + r0) * d, into: decoded, count: n * d)
+                            matrix = UnsafePointer(decoded)
+                        }
+                        DotKernels.float32(rows: matrix, count: n, queries: qv.baseAddress! + q0 * d, queryCount: nq,
+                                           dimension: d, out: scratch.floats + r0, ldo: ldo)
                     }
-                    DotKernels.float32(rows: matrix, count: n, queries: qv.baseAddress! + q0 * d, queryCount: nq,
-                                       dimension: d, out: scratch.floatDots + r0, ldo: ldo)
                 }
                 for qi in 0..<nq {
-                    Selection.select(UnsafePointer(scratch.floatDots + qi * ldo), a: -2, b: 0, segment: s,
+                    Selection.select(UnsafePointer(scratch.floats + qi * ldo), a: -2, b: 0, segment: s,
                                      start: start, count: rows, removed: removed, into: &lists[q0 + qi])
                 }
             }
@@ -161,36 +184,40 @@ struct Scanner {
     }
 }
 
-/// One worker's scratch buffers for the kernel strategy.
+/// One worker's scratch buffers for the kernel strategy: the products of a tile (as floats
+/// or as Int32, sharing one allocation), the int8 kernel's scratch and decoded float16 rows.
 private struct TileScratch {
-    let floatDots: UnsafeMutablePointer<Float>
-    let intDots: UnsafeMutablePointer<Int32>
+    let floats: UnsafeMutablePointer<Float>
+    let ints: UnsafeMutablePointer<Int32>
+    let bytes: UnsafeMutablePointer<UInt8>
     let decoded: UnsafeMutablePointer<Float>?
     private let owner: Owner
 
     init(precision: VectorPrecision, dimension: Int, queries: Int) {
-        let n = queries * Scanner.kernelTileRows
-        owner = Owner(n: n, decoded: precision == .float16 ? Scanner.decodeSliceRows * dimension : 0)
-        floatDots = owner.floats
-        intDots = owner.ints
+        owner = Owner(products: queries * Scanner.kernelTileRows,
+                      bytes: precision == .int8 ? visage_int8_scratch_count(Int32(dimension)) : 1,
+                      decoded: precision == .float16 ? Scanner.decodeSliceRows * dimension : 0)
+        floats = owner.products.bindMemory(to: Float.self, capacity: queries * Scanner.kernelTileRows)
+        ints = UnsafeMutablePointer(OpaquePointer(floats))
+        bytes = owner.bytes
         decoded = owner.decoded
     }
 
     /// Frees the buffers with the last copy of the scratch.
     private final class Owner {
-        let floats: UnsafeMutablePointer<Float>
-        let ints: UnsafeMutablePointer<Int32>
+        let products: UnsafeMutableRawPointer
+        let bytes: UnsafeMutablePointer<UInt8>
         let decoded: UnsafeMutablePointer<Float>?
 
-        init(n: Int, decoded count: Int) {
-            floats = .allocate(capacity: n)
-            ints = .allocate(capacity: n)
-            decoded = count > 0 ? .allocate(capacity: count) : nil
+        init(products count: Int, bytes byteCount: Int, decoded: Int) {
+            products = .allocate(byteCount: count * 4, alignment: 64)
+            bytes = .allocate(capacity: byteCount)
+            self.decoded = decoded > 0 ? .allocate(capacity: decoded) : nil
         }
 
         deinit {
-            floats.deallocate()
-            ints.deallocate()
+            products.deallocate()
+            bytes.deallocate()
             decoded?.deallocate()
         }
     }

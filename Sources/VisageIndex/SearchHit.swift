@@ -31,13 +31,18 @@ public struct SearchOptions: Sendable {
     /// For compact precisions: the scan keeps `k × rerankFactor` candidates, which are then
     /// re-ranked with float32 distances. Ignored for float32 indexes.
     public var rerankFactor: Int
+    /// Which scan kernels run: `.automatic` (AVX2 when the CPU has it) or `.portable`.
+    public var kernels: ScanKernels
 
     /// Creates options.
     /// - Parameters:
     ///   - grouping: `.vectors` (default) or `.labels`.
     ///   - rerankFactor: candidates per result kept for re-ranking (default 4).
-    public init(grouping: SearchGrouping = .vectors, rerankFactor: Int = 4) {
+    ///   - kernels: `.automatic` (default) or `.portable` (to compare the two, or to rule the
+    ///     AVX2 kernels out).
+    public init(grouping: SearchGrouping = .vectors, rerankFactor: Int = 4, kernels: ScanKernels = .automatic) {
         self.grouping = grouping
         self.rerankFactor = rerankFactor
+        self.kernels = kernels
     }
 }

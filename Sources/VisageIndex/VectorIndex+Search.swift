@@ -1,3 +1,6 @@
+import CVisageKernels
+import VisageNN
+
 /// Searching.
 extension VectorIndex {
     /// The `k` nearest vectors (or labels) of each query, nearest first.
@@ -30,42 +33,75 @@ extension VectorIndex {
         let factor = precision.isCompact ? options.rerankFactor : 1
         // At most maximumK candidates are re-ranked (or k, when k asks for more).
         let keep = Swift.min(Swift.max(k, Swift.min(k * factor, Self.maximumK)), count)
-        let prepared = PreparedQueries(queries, dimension: dimension, quantizer: precision == .int8 ? quantizer : nil)
+        let avx2 = options.kernels == .automatic && visage_cpu_has_avx2() == 1
+        let prepared = PreparedQueries(queries, dimension: dimension, quantizer: precision == .int8 ? quantizer : nil,
+                                       byteWeights: avx2)
         let segments = views
-        let lists = Scanner(segments: segments, removed: removed, precision: precision, queries: prepared)
+        let lists = Scanner(segments: segments, removed: removed, precision: precision, queries: prepared, avx2: avx2)
             .run(capacity: keep, distinctLabels: options.grouping == .labels)
-        return queries.withUnsafeBufferPointer { qv in
-            (0..<m).map { qi in rerank(lists[qi], query: qv.baseAddress! + qi * dimension, k: k, segments: segments) }
+        // Compact indexes re-rank with float32 rows that a mapped file keeps on disk: ask for
+        // the missing ones all at once, so that the reads overlap.
+        if precision.isCompact, let m = mapped, m.view.count > 0 {
+            Self.prefetchRows(of: lists, rows: m.view.count, vectors: m.view.vectors, dimension: dimension)
         }
+        var results = [[SearchHit]](repeating: [], count: m)
+        queries.withUnsafeBufferPointer { qv in
+            results.withUnsafeMutableBufferPointer { out in
+                Backend.parallelFor(m, elements: m * keep * dimension) { qi in
+                    out[qi] = rerank(lists[qi], query: qv.baseAddress! + qi * dimension, k: k, segments: segments)
+                }
+            }
+        }
+        return results
     }
 
-    /// The `k` nearest vectors (or labels) of one query, nearest first.
-    /// - Parameters:
-    ///   - query: `dimension` floats.
-    ///   - k: the number of results.
-    ///   - options: grouping and re-ranking.
-    /// - Throws: as ``search(_:k:options:)``, and ``VectorIndexError/dimensionMismatch(expected:elementCount:)``
-    ///   unless `query` holds exactly one vector.
-    public func nearest(to query: [Float], k: Int, options: SearchOptions = SearchOptions()) throws -> [SearchHit] {
-        guard query.count == dimension else {
-            throw VectorIndexError.dimensionMismatch(expected: dimension, elementCount: query.count)
+    /// Starts reading the pages of the candidates' float32 rows among the first `rows` rows
+    /// (the mapped segment) that are not resident (`mincore`, then `MADV_WILLNEED` per page).
+    private static func prefetchRows(of lists: [CandidateList], rows: Int, vectors: UnsafePointer<Float>, dimension: Int) {
+        let page = Posix.pageSize, bytes = dimension * MemoryLayout<Float>.stride
+        let base = Int(bitPattern: vectors) / page * page
+        var pages: [Int] = []  // page numbers from `base`
+        for list in lists {
+            for i in 0..<list.count where list.entries[i].row < rows {
+                let start = Int(bitPattern: vectors + list.entries[i].row * dimension) - base
+                pages.append(contentsOf: (start / page)...((start + bytes - 1) / page))
+            }
         }
-        return try search(query, k: k, options: options)[0]
+        guard let first = pages.min(), let last = pages.max() else { return }
+        let resident = Posix.residentPages(UnsafeRawPointer(bitPattern: base + first * page)!, pages: last - first + 1)
+        pages.sort()
+        var previous = -1
+        for p in pages where p != previous {
+            previous = p
+            if resident.isEmpty || resident[p - first] & 1 == 0 {
+                Posix.willNeed(UnsafeRawPointer(bitPattern: base + p * page)!, length: page)
+            }
+        }
     }
 
     /// Exact float32 distances of a query's candidates; the best `k`.
     private func rerank(_ list: CandidateList, query: UnsafePointer<Float>, k: Int, segments: [SegmentView]) -> [SearchHit] {
         var hits: [SearchHit] = []
         hits.reserveCapacity(list.count)
+        let d = dimension, d8 = dimension & ~7
         for i in 0..<list.count {
-            let row = list.rows[i]
+            let row = list.entries[i].row
             guard let v = segments.last(where: { $0.firstRow <= row }) else { continue }
             let local = row - v.firstRow
-            let x = v.vectors + local * dimension
-            var sum: Float = 0
-            for j in 0..<dimension {
+            let x = v.vectors + local * d
+            var acc = SIMD8<Float>()
+            var j = 0
+            while j < d8 {
+                let t = UnsafeRawPointer(query + j).loadUnaligned(as: SIMD8<Float>.self)
+                    - UnsafeRawPointer(x + j).loadUnaligned(as: SIMD8<Float>.self)
+                acc += t * t
+                j += 8
+            }
+            var sum = acc.sum()
+            while j < d {
                 let t = query[j] - x[j]
                 sum += t * t
+                j += 1
             }
             hits.append(SearchHit(id: v.ids[local], label: v.labels[local], distance: sum.squareRoot()))
         }

@@ -1,18 +1,37 @@
 #ifndef VISAGE_KERNELS_H
 #define VISAGE_KERNELS_H
 
+#include <stddef.h>
 #include <stdint.h>
 
-/// 1 when the CPU and the operating system support AVX2 (checked once with CPUID/XGETBV), else 0.
+/// 1 when the CPU and the operating system support AVX2 and FMA (checked once with
+/// CPUID/XGETBV), else 0. The *_avx2 kernels may be called only when this is 1.
 int visage_cpu_has_avx2(void);
 
-/// Integer dot products of one-byte codes with 16-bit query weights, using AVX2.
+/// The query stride visage_int8_dots_avx2 needs: the dimension rounded up to a multiple of 64.
+int visage_int8_query_stride(int dimension);
+
+/// The number of scratch bytes visage_int8_dots_avx2 needs for this dimension.
+size_t visage_int8_scratch_count(int dimension);
+
+/// Integer dot products of one-byte codes with signed query weights in -31...31, using AVX2:
+/// out[q * ldo + r] = sum_j codes[r * dimension + j] * queries[q * query_stride + j] (exact).
 ///
-/// codes: `rows` rows of `dimension` bytes (row-major); queries: `query_count` rows of
-/// `dimension` int16 values; out[q * ldo + r] receives sum_j codes[r][j] * queries[q][j].
-/// Exact in int32 when dimension * 255 * max|query| < 2^31.
-/// Call only when visage_cpu_has_avx2() is 1 and dimension is a multiple of 16.
-void visage_int8_dots_avx2(const uint8_t *codes, int rows, const int16_t *queries, int query_count,
-                           int dimension, int32_t *out, int ldo);
+/// codes: `rows` rows of `dimension` bytes; queries: `query_count` rows with stride
+/// `query_stride` = visage_int8_query_stride(dimension), the components past `dimension` zero
+/// (weights outside -31...31 may overflow int16 sums); scratch: visage_int8_scratch_count
+/// bytes. Any rows, dimension and query count >= 1.
+void visage_int8_dots_avx2(const uint8_t *codes, int rows, int dimension, const int8_t *queries,
+                           int query_count, int query_stride, uint8_t *scratch, int32_t *out, int ldo);
+
+/// The same products in portable scalar C: the reference the tests compare with.
+void visage_int8_dots_reference(const uint8_t *codes, int rows, int dimension, const int8_t *queries,
+                                int query_count, int query_stride, int32_t *out, int ldo);
+
+/// Float32 dot products with AVX2 + FMA: out[q * ldo + r] = sum_j rows[r * dimension + j] *
+/// queries[q * dimension + j], for any rows, dimension and query count >= 1 (sums in a
+/// different order than a sequential loop, so within float rounding of it).
+void visage_float_dots_avx2(const float *rows, int row_count, int dimension, const float *queries,
+                            int query_count, float *out, int ldo);
 
 #endif
