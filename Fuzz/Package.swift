@@ -40,6 +40,10 @@ let package = Package(
         .executableTarget(name: "fuzz-gallery-import", dependencies: [
             "FuzzSupport", .product(name: "VisageStore", package: "Visage"),
         ], path: "Sources/fuzz-gallery-import"),
+        .executableTarget(name: "fuzz-server-request", dependencies: [
+            "FuzzSupport", .product(name: "VisageServer", package: "Visage"),
+            .product(name: "VisageImage", package: "Visage"),
+        ], path: "Sources/fuzz-server-request"),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -16,7 +16,7 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 SECONDS_EACH=${FUZZ_SECONDS:-60}
 WORK=${FUZZ_WORK:-$ROOT/.build-fuzz}
-ALL=(fuzz-image fuzz-exif fuzz-dlib fuzz-keras fuzz-pytorch fuzz-openface fuzz-pairs fuzz-gallery-import)
+ALL=(fuzz-image fuzz-exif fuzz-dlib fuzz-keras fuzz-pytorch fuzz-openface fuzz-pairs fuzz-gallery-import fuzz-server-request)
 TARGETS=("$@")
 [ ${#TARGETS[@]} -eq 0 ] && TARGETS=("${ALL[@]}")
 

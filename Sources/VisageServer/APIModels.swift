@@ -69,12 +69,6 @@ enum API {
         var people: [PersonBody]
     }
 
-    /// `POST /v1/people` and `PATCH /v1/people/{id}` bodies.
-    struct PersonRequest: Codable {
-        var name: String?
-        var metadata: [String: String]?
-    }
-
     /// A stored face sample.
     struct FaceBody: Codable {
         var id: Int64

@@ -82,10 +82,8 @@ struct APIMiddleware<Context: RequestContext>: RouterMiddleware {
 
     /// The key from `Authorization: Bearer KEY` or `X-API-Key: KEY`.
     static func presentedKey(_ request: Request) -> String? {
-        if let auth = request.headers[.authorization], auth.lowercased().hasPrefix("bearer ") {
-            return String(auth.dropFirst(7)).trimmingCharacters(in: .whitespaces)
-        }
-        if let field = request.headers.first(where: { $0.name.canonicalName == "x-api-key" }) { return field.value }
-        return nil
+        RequestDecoding.presentedKey(
+            authorization: request.headers[.authorization],
+            apiKeyHeader: request.headers.first(where: { $0.name.canonicalName == "x-api-key" })?.value)
     }
 }

@@ -45,17 +45,6 @@ struct FaceAnalysis: Sendable {
 
     /// Decodes bytes into an image, mapping decoder errors to API errors.
     static func decode(_ bytes: [UInt8], limits: DecodeLimits) throws -> Image {
-        do {
-            return try Image.decode(data: bytes, limits: limits)
-        } catch let error as ImageError {
-            switch error {
-            case .tooLarge(let width, let height, let limit):
-                throw ServerError.imageTooLarge(width: width, height: height, limit: limit)
-            case .fileTooLarge(_, let limit):
-                throw ServerError.bodyTooLarge(limit: limit)
-            default:
-                throw ServerError.invalidImage(reason: error.description)
-            }
-        }
+        try RequestDecoding.image(bytes, limits: limits)
     }
 }

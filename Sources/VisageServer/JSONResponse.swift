@@ -27,11 +27,6 @@ enum Reply {
 
     /// Decodes a JSON request body into `T`.
     static func decode<T: Decodable>(_ type: T.Type, from request: Request, limit: Int) async throws -> T {
-        let body = try await RequestForm.readBody(request, limit: limit)
-        do {
-            return try JSONDecoder().decode(T.self, from: Data(body))
-        } catch {
-            throw ServerError.invalidJSON(reason: body.isEmpty ? "the body is empty" : "\(error)")
-        }
+        try RequestDecoding.json(T.self, body: try await RequestForm.readBody(request, limit: limit))
     }
 }

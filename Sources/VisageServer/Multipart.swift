@@ -50,7 +50,10 @@ struct MultipartForm {
             guard let headerEnd = Self.find(crlf + crlf, in: body, from: headerStart) else {
                 throw ServerError.badRequest(reason: "multipart part has no end of headers")
             }
-            let headerText = String(decoding: body[(headerStart + 2)..<headerEnd], as: UTF8.self)
+            // A part without headers has the blank line right after the delimiter line: then
+            // headerEnd == headerStart (found by fuzz-server-request; it used to trap here).
+            let headerText = headerEnd > headerStart
+                ? String(decoding: body[(headerStart + 2)..<headerEnd], as: UTF8.self) : ""
             let contentStart = headerEnd + 4
             guard let next = Self.find(crlf + delimiter, in: body, from: contentStart) else {
                 throw ServerError.badRequest(reason: "multipart part has no closing boundary")

@@ -4,20 +4,22 @@ import NIOCore
 
 /// What a request carried: images by field name and text fields, read from a raw image body,
 /// `multipart/form-data`, or JSON with base64 images. Query parameters count as text fields.
-struct RequestForm {
+///
+/// Made by ``RequestDecoding/form(body:contentType:query:imageFields:)``.
+public struct RequestForm: Sendable, Equatable {
     /// Image bytes by field name (`image` for a raw body).
-    var images: [String: [UInt8]] = [:]
+    public var images: [String: [UInt8]] = [:]
     /// Text fields by name.
-    var fields: [String: String] = [:]
+    public var fields: [String: String] = [:]
 
     /// The image in `field`, or ``ServerError/missingImage(field:)``.
-    func image(_ field: String = "image") throws -> [UInt8] {
+    public func image(_ field: String = "image") throws -> [UInt8] {
         guard let bytes = images[field], !bytes.isEmpty else { throw ServerError.missingImage(field: field) }
         return bytes
     }
 
     /// An integer field, `nil` when absent, ``ServerError/badRequest(reason:)`` when malformed.
-    func integer(_ field: String) throws -> Int? {
+    public func integer(_ field: String) throws -> Int? {
         guard let text = fields[field] else { return nil }
         guard let value = Int(text.trimmingCharacters(in: .whitespaces)) else {
             throw ServerError.badRequest(reason: "field \"\(field)\" must be an integer, got \"\(text.prefix(40))\"")
@@ -26,7 +28,7 @@ struct RequestForm {
     }
 
     /// A boolean field (`true`/`false`/`1`/`0`), `nil` when absent.
-    func flag(_ field: String) throws -> Bool? {
+    public func flag(_ field: String) throws -> Bool? {
         guard let text = fields[field]?.lowercased() else { return nil }
         switch text {
         case "true", "1", "yes": return true
@@ -36,12 +38,41 @@ struct RequestForm {
     }
 
     /// A number field, `nil` when absent.
-    func number(_ field: String) throws -> Double? {
+    public func number(_ field: String) throws -> Double? {
         guard let text = fields[field] else { return nil }
         guard let value = Double(text), value.isFinite else {
             throw ServerError.badRequest(reason: "field \"\(field)\" must be a number")
         }
         return value
+    }
+
+    /// Decodes a body (see ``RequestDecoding/form(body:contentType:query:imageFields:)``).
+    init(body: [UInt8], contentType: String?, query: [String: String], imageFields: Set<String>) throws {
+        fields = query
+        let mediaType = (contentType ?? "").lowercased().split(separator: ";").first
+            .map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+        if body.isEmpty { return }
+        switch mediaType {
+        case "multipart/form-data":
+            guard let boundary = MultipartForm.boundary(fromContentType: contentType ?? "") else {
+                throw ServerError.badRequest(reason: "multipart/form-data without a boundary parameter")
+            }
+            for part in try MultipartForm(body: body, boundary: boundary).parts {
+                if imageFields.contains(part.name) || part.filename != nil {
+                    images[part.name] = part.body
+                } else {
+                    fields[part.name] = String(decoding: part.body, as: UTF8.self)
+                }
+            }
+        case "application/json":
+            try readJSON(body, imageFields: imageFields)
+        case "", "application/octet-stream":
+            images["image"] = body
+        case _ where mediaType.hasPrefix("image/"):
+            images["image"] = body
+        default:
+            throw ServerError.unsupportedMediaType(mediaType)
+        }
     }
 
     /// Reads a request.
@@ -51,36 +82,13 @@ struct RequestForm {
     ///   - imageFields: the fields that hold images (base64 in JSON).
     /// - Throws: ``ServerError`` (`bodyTooLarge`, `unsupportedMediaType`, `invalidJSON`, `badRequest`).
     static func read(_ request: Request, limit: Int, imageFields: Set<String>) async throws -> RequestForm {
-        var form = RequestForm()
+        var query: [String: String] = [:]
         for (key, value) in request.uri.queryParameters {
-            form.fields[String(key)] = String(value)
+            query[String(key)] = String(value)
         }
         let body = try await readBody(request, limit: limit)
-        let contentType = request.headers[.contentType]?.lowercased() ?? ""
-        let mediaType = contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
-        if body.isEmpty { return form }
-        switch mediaType {
-        case "multipart/form-data":
-            guard let boundary = MultipartForm.boundary(fromContentType: request.headers[.contentType] ?? "") else {
-                throw ServerError.badRequest(reason: "multipart/form-data without a boundary parameter")
-            }
-            for part in try MultipartForm(body: body, boundary: boundary).parts {
-                if imageFields.contains(part.name) || part.filename != nil {
-                    form.images[part.name] = part.body
-                } else {
-                    form.fields[part.name] = String(decoding: part.body, as: UTF8.self)
-                }
-            }
-        case "application/json":
-            try form.readJSON(body, imageFields: imageFields)
-        case "", "application/octet-stream":
-            form.images["image"] = body
-        case _ where mediaType.hasPrefix("image/"):
-            form.images["image"] = body
-        default:
-            throw ServerError.unsupportedMediaType(mediaType)
-        }
-        return form
+        return try RequestForm(body: body, contentType: request.headers[.contentType], query: query,
+                               imageFields: imageFields)
     }
 
     private mutating func readJSON(_ body: [UInt8], imageFields: Set<String>) throws {

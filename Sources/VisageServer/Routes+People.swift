@@ -5,7 +5,7 @@ import VisageStore
 /// The people endpoints: create, list, read, update, delete, and delete one face.
 extension VisageServer {
     func createPerson(_ request: Request) async throws -> Response {
-        let body = try await Reply.decode(API.PersonRequest.self, from: request, limit: configuration.maxBodyBytes)
+        let body = try await Reply.decode(PersonRequest.self, from: request, limit: configuration.maxBodyBytes)
         guard let name = body.name else { throw ServerError.invalidJSON(reason: "\"name\" is required") }
         let person = try await gallery.addPerson(name: name, metadata: body.metadata ?? [:])
         return try Reply.json(API.PersonBody(person), status: .created)
@@ -23,7 +23,7 @@ extension VisageServer {
 
     func updatePerson(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
         let person = try await person(context)
-        let body = try await Reply.decode(API.PersonRequest.self, from: request, limit: configuration.maxBodyBytes)
+        let body = try await Reply.decode(PersonRequest.self, from: request, limit: configuration.maxBodyBytes)
         var name = person.name
         if let newName = body.name, newName != name {
             try await gallery.rename(name, to: newName)
