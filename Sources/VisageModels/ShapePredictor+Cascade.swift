@@ -1,3 +1,4 @@
+import CVisageKernels
 import VisageFormats
 
 extension ShapePredictor {
@@ -9,28 +10,34 @@ extension ShapePredictor {
                offsets: inout [Int]) {
         let width = shape.count
         offsets.removeAll(keepingCapacity: true)
-        features.withUnsafeBufferPointer { f in
-            cascade.splitStart.withUnsafeBufferPointer { starts in
-                cascade.splitFeatures.withUnsafeBufferPointer { pairs in
-                    cascade.thresholds.withUnsafeBufferPointer { thresholds in
-                        for t in 0..<(starts.count - 1) {
-                            let first = Int(starts[t])
-                            let splits = Int(starts[t + 1]) - first
-                            var node = 0
-                            while node < splits {
-                                let k = first + node
-                                let diff: Float = f[Int(pairs[2 * k])] - f[Int(pairs[2 * k + 1])]
-                                node = 2 &* node &+ (diff > thresholds[k] ? 1 : 2)
+        cascade.leaves.withUnsafeBufferPointer { leafBuffer in
+            guard let leaves = leafBuffer.baseAddress else { return }
+            features.withUnsafeBufferPointer { f in
+                cascade.splitStart.withUnsafeBufferPointer { starts in
+                    cascade.splitFeatures.withUnsafeBufferPointer { pairs in
+                        cascade.thresholds.withUnsafeBufferPointer { thresholds in
+                            for t in 0..<(starts.count - 1) {
+                                let first = Int(starts[t])
+                                let splits = Int(starts[t + 1]) - first
+                                var node = 0
+                                while node < splits {
+                                    let k = first + node
+                                    let diff: Float = f[Int(pairs[2 * k])] - f[Int(pairs[2 * k + 1])]
+                                    node = 2 &* node &+ (diff > thresholds[k] ? 1 : 2)
+                                }
+                                let offset = (first + t + node - splits) * width
+                                // The leaf is a cache miss on a cold model: start loading it now,
+                                // while the next trees are walked.
+                                visage_prefetch(leaves + offset)
+                                visage_prefetch(leaves + offset + width - 1)
+                                offsets.append(offset)
                             }
-                            offsets.append((first + t + node - splits) * width)
                         }
                     }
                 }
             }
-        }
-        cascade.leaves.withUnsafeBufferPointer { leafBuffer in
             shape.withUnsafeMutableBufferPointer { curBuffer in
-                guard let leaves = leafBuffer.baseAddress, let cur = curBuffer.baseAddress else { return }
+                guard let cur = curBuffer.baseAddress else { return }
                 offsets.withUnsafeBufferPointer { accumulate(leaves, $0, into: cur, width: width) }
             }
         }

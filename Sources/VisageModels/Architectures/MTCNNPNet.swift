@@ -20,6 +20,8 @@ public struct MTCNNPNet: Sendable {
     public let regressor: Conv2D
     /// The same weights as matrices for the streamed forward pass.
     private let streamer: MTCNNPNetStreamer
+    /// The streamed pass on the direct convolution kernel, when the CPU has AVX2 and FMA.
+    private let direct: MTCNNPNetDirect?
 
     /// Builds the net from facenet-pytorch's `pnet.pt` tensors.
     /// - Throws: ``ModelLoadError`` naming a missing, misshapen or unused tensor.
@@ -38,6 +40,7 @@ public struct MTCNNPNet: Sendable {
             weight2: conv2.weight.storage, b2: conv2.bias!.storage, a2: prelu2.slope,
             weight3: conv3.weight.storage, b3: conv3.bias!.storage, a3: prelu3.slope,
             heads: conv41.weight.storage + conv42.weight.storage, headBias: conv41.bias!.storage + conv42.bias!.storage)
+        direct = MTCNNPNetDirect(streamer)
     }
 
     /// The output extent for an input of `height` × `width`: ⌈(side − 2) / 2⌉ − 4.
@@ -72,8 +75,12 @@ public struct MTCNNPNet: Sendable {
                 regression.storage.withUnsafeMutableBufferPointer { rp in
                     for s in 0..<x.n {
                         let face = pp.baseAddress! + (2 * s + 1) * plane
-                        streamer.run(xp.baseAddress! + s * 3 * x.h * x.w, height: x.h, width: x.w,
-                                     probability: face, offsets: rp.baseAddress! + 4 * s * plane, scratch: scratch)
+                        let (image, offsets) = (xp.baseAddress! + s * 3 * x.h * x.w, rp.baseAddress! + 4 * s * plane)
+                        if let direct {
+                            direct.run(image, height: x.h, width: x.w, probability: face, offsets: offsets, scratch: scratch)
+                        } else {
+                            streamer.run(image, height: x.h, width: x.w, probability: face, offsets: offsets, scratch: scratch)
+                        }
                         for i in 0..<plane { pp[2 * s * plane + i] = 1 - face[i] }
                     }
                 }
