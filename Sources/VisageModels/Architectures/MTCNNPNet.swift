@@ -59,11 +59,34 @@ public struct MTCNNPNet: Sendable {
     /// - Parameter levels: normalised images, each [N, 3, H, W] with H, W ≥ 12.
     /// - Returns: one output per level, in order.
     public func callAsFunction(levels: [Tensor]) -> [MTCNNOutput] {
-        let scratch = MTCNNPNetScratch()
-        return levels.map { run($0, scratch: scratch) }
+        let workers = min(Backend.threads, levels.count)
+        guard direct != nil, workers > 1 else {
+            let scratch = MTCNNPNetScratch()
+            return levels.map { run($0, scratch: scratch, parallel: true) }
+        }
+        // One parallel region for the whole pyramid: the levels, largest first, go to the least
+        // loaded worker, and each worker runs its levels single-threaded with its own buffers
+        // (many small parallel loops cost more in thread hand-overs than they save).
+        var assigned = [[Int]](repeating: [], count: workers)
+        var load = [Int](repeating: 0, count: workers)
+        for i in levels.indices.sorted(by: { levels[$0].count > levels[$1].count }) {
+            let w = load.indices.min { load[$0] < load[$1] }!
+            assigned[w].append(i)
+            load[w] += levels[i].count
+        }
+        let results = UnsafeMutableBufferPointer<MTCNNOutput?>.allocate(capacity: levels.count)
+        results.initialize(repeating: nil)
+        defer { results.deallocate() }
+        let bits = UInt(bitPattern: results.baseAddress!)
+        Backend.parallelFor(workers) { w in
+            let out = UnsafeMutablePointer<MTCNNOutput?>(bitPattern: bits)!
+            let scratch = MTCNNPNetScratch()
+            for i in assigned[w] { out[i] = run(levels[i], scratch: scratch, parallel: false) }
+        }
+        return results.map { $0! }
     }
 
-    private func run(_ x: Tensor, scratch: MTCNNPNetScratch) -> MTCNNOutput {
+    private func run(_ x: Tensor, scratch: MTCNNPNetScratch, parallel: Bool = true) -> MTCNNOutput {
         precondition(x.rank == 4 && x.c == 3, "P-Net expects [N, 3, H, W], got \(x.shape)")
         let (ho, wo) = Self.outputSize(height: x.h, width: x.w)
         guard ho > 0, wo > 0 else { return reference(x) }
@@ -77,7 +100,8 @@ public struct MTCNNPNet: Sendable {
                         let face = pp.baseAddress! + (2 * s + 1) * plane
                         let (image, offsets) = (xp.baseAddress! + s * 3 * x.h * x.w, rp.baseAddress! + 4 * s * plane)
                         if let direct {
-                            direct.run(image, height: x.h, width: x.w, probability: face, offsets: offsets, scratch: scratch)
+                            direct.run(image, height: x.h, width: x.w, probability: face, offsets: offsets, scratch: scratch,
+                                       parallel: parallel)
                         } else {
                             streamer.run(image, height: x.h, width: x.w, probability: face, offsets: offsets, scratch: scratch)
                         }

@@ -26,10 +26,11 @@ struct MTCNNPNetDirect: Sendable {
         (conv1, conv2, conv3, logits, offsets) = (c1, c2, c3, l, o)
     }
 
-    /// Runs P-Net on `3 × h × w` planes (h, w ≥ 12), as ``MTCNNPNetStreamer/run``.
+    /// Runs P-Net on `3 × h × w` planes (h, w ≥ 12), as ``MTCNNPNetStreamer/run``; `parallel`
+    /// splits each convolution's rows across the back end's threads.
     func run(_ input: UnsafePointer<Float>, height h: Int, width w: Int,
              probability prob: UnsafeMutablePointer<Float>, offsets reg: UnsafeMutablePointer<Float>,
-             scratch: MTCNNPNetScratch) {
+             scratch: MTCNNPNetScratch, parallel: Bool) {
         let (h1, w1) = (h - 2, w - 2)
         let (h2, wp) = ((h1 + 1) / 2, (w1 + 1) / 2)
         let (h4, w3, w4) = (h2 - 4, wp - 2, wp - 4)
@@ -49,27 +50,28 @@ struct MTCNNPNetDirect: Sendable {
             if pooledDone < pEnd {
                 let r0 = 2 * pooledDone, r1 = min(2 * pEnd, h1)  // conv1 rows
                 let n = (r1 - r0) * w1
-                conv1.runParallel(input + r0 * w, planeStride: h * w, pitch: w, out: c1, outChannelStride: n,
+                conv1.runParallel(parallel: parallel, input + r0 * w, planeStride: h * w, pitch: w, out: c1, outChannelStride: n,
                                   outPitch: w1, width: w1, rows: r1 - r0)
                 StreamOps.maxPool(c1, planeStride: n, planes: 10, height: r1 - r0, width: w1, kernel: 2,
-                                  stride: 2, into: pp + (pooledDone - k0) * wp, dstPlaneStride: pooledRows * wp)
+                                  stride: 2, into: pp + (pooledDone - k0) * wp, dstPlaneStride: pooledRows * wp,
+                                  parallel: parallel)
                 pooledDone = pEnd
             }
             // conv2 rows [conv2Done, k1 + 2), stored at row − k0.
             let cEnd = k1 + 2
             if conv2Done < cEnd {
-                conv2.runParallel(pp + (conv2Done - k0) * wp, planeStride: pooledRows * wp, pitch: wp,
+                conv2.runParallel(parallel: parallel, pp + (conv2Done - k0) * wp, planeStride: pooledRows * wp, pitch: wp,
                                   out: c2 + (conv2Done - k0) * w3, outChannelStride: conv2Rows * w3, outPitch: w3,
                                   width: w3, rows: cEnd - conv2Done)
                 conv2Done = cEnd
             }
             // conv3 and the heads for rows [k0, k1).
             let rows = k1 - k0, n = rows * w4
-            conv3.runParallel(c2, planeStride: conv2Rows * w3, pitch: w3, out: c3, outChannelStride: n, outPitch: w4,
+            conv3.runParallel(parallel: parallel, c2, planeStride: conv2Rows * w3, pitch: w3, out: c3, outChannelStride: n, outPitch: w4,
                               width: w4, rows: rows)
-            logits.runParallel(c3, planeStride: n, pitch: w4, out: lg, outChannelStride: n, outPitch: w4,
+            logits.runParallel(parallel: parallel, c3, planeStride: n, pitch: w4, out: lg, outChannelStride: n, outPitch: w4,
                                width: w4, rows: rows)
-            offsets.runParallel(c3, planeStride: n, pitch: w4, out: reg + k0 * w4, outChannelStride: h4 * w4,
+            offsets.runParallel(parallel: parallel, c3, planeStride: n, pitch: w4, out: reg + k0 * w4, outChannelStride: h4 * w4,
                                 outPitch: w4, width: w4, rows: rows)
             for i in 0..<n {
                 let a = lg[i], b = lg[n + i]

@@ -77,10 +77,12 @@ struct DirectKernel: Sendable {
 
     /// ``run(_:planeStride:pitch:strides:out:outChannelStride:outPitch:width:rows:)`` over all
     /// `rows`, split across the back end's threads when the work (multiply-adds) is large.
-    func runParallel(_ input: UnsafePointer<Float>, planeStride: Int, pitch: Int, strides: (y: Int, x: Int) = (1, 1),
-                     out: UnsafeMutablePointer<Float>, outChannelStride: Int, outPitch: Int, width: Int, rows: Int) {
+    /// With `parallel` false it runs on the caller's thread.
+    func runParallel(parallel: Bool = true, _ input: UnsafePointer<Float>, planeStride: Int, pitch: Int,
+                     strides: (y: Int, x: Int) = (1, 1), out: UnsafeMutablePointer<Float>, outChannelStride: Int,
+                     outPitch: Int, width: Int, rows: Int) {
         let work = outChannels * inChannels * kh * kw * rows * width
-        let chunks = work < 1 << 20 ? 1 : min(rows, 4 * Backend.threads)
+        let chunks = !parallel || work < 1 << 20 ? 1 : min(rows, 4 * Backend.threads)
         let (inBits, outBits) = (UInt(bitPattern: input), UInt(bitPattern: out))
         Backend.parallelFor(chunks) { chunk in
             run(UnsafePointer(bitPattern: inBits)!, planeStride: planeStride, pitch: pitch, strides: strides,
