@@ -49,7 +49,7 @@ let package = Package(
         // Readers for foreign weight files: dlib .dat, Keras .h5, OpenFace CSV, PyTorch pickle.
         .target(name: "VisageFormats", dependencies: ["VisageNN", "VisageImage", "CHDF5"]),
         // One architecture per file and the registry of pretrained variants.
-        .target(name: "VisageModels", dependencies: ["VisageNN", "VisageFormats", "VisageImage"]),
+        .target(name: "VisageModels", dependencies: ["VisageNN", "VisageFormats", "VisageImage", "CVisageKernels"]),
         // The pipeline and the course's API (verify / who_is_it).
         .target(name: "Visage", dependencies: [
             "VisageModels", "VisageImage", "VisageNN",

@@ -100,6 +100,21 @@ final class MTCNNModelTests: XCTestCase {
         }
     }
 
+    func testPNetOnPyramidLevelsMatchesOneLevelAtATime() throws {
+        let pnet = try networks().pnet
+        // Levels of several sizes (split across threads by size) give what each gives alone.
+        let shapes = [[1, 3, 120, 97], [1, 3, 60, 49], [1, 3, 12, 12], [1, 3, 33, 70], [1, 3, 250, 31]]
+        let levels = shapes.enumerated().map { noise($1, seed: UInt64($0 + 11)) }
+        let outputs = pnet(levels: levels)
+        XCTAssertEqual(outputs.count, levels.count)
+        for (x, out) in zip(levels, outputs) {
+            let one = pnet(x)
+            XCTAssertEqual(out.probability.shape, one.probability.shape)
+            XCTAssertEqual(out.probability.storage, one.probability.storage, "probability \(x.shape)")
+            XCTAssertEqual(out.regression.storage, one.regression.storage, "regression \(x.shape)")
+        }
+    }
+
     func testBatchedRNetAndONetMatchLayers() throws {
         let mtcnn = try networks()
         let r = noise([37, 3, 24, 24], seed: 7)

@@ -24,6 +24,22 @@ func best(_ repeats: Int, _ body: () throws -> Void) rethrows -> Double {
     return result
 }
 
+/// Process CPU time (user + system, all threads) in milliseconds: steadier than wall time when
+/// other jobs share the machine.
+func cpuTime() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1000
+        + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1000
+}
+
+/// The mean process CPU time of `repeats` runs of `body`, in milliseconds.
+func meanCPU(_ repeats: Int, _ body: () throws -> Void) rethrows -> Double {
+    let c0 = cpuTime()
+    for _ in 0..<max(repeats, 1) { try body() }
+    return (cpuTime() - c0) / Double(max(repeats, 1))
+}
+
 func report(_ key: String, _ value: Double) {
     print("\(key) \(String(format: "%.3f", value))")
     fflush(stdout)
@@ -103,6 +119,7 @@ func benchMMOD(_ detector: MMODDetector, photo: Image, repeats: Int) throws {
     var up = detector
     up.upsample = 1
     report("mmod_455x568_up1", try best(max(1, repeats / 2)) { _ = try up.detections(in: photo) })
+    report("mmod_455x568_up0_cpu", try meanCPU(repeats) { _ = try detector.detections(in: photo) })
     let faces = try detector.detections(in: photo)
     print("mmod_455x568_faces \(faces.count) \(faces.map { "\($0.rect)" }.joined(separator: " "))")
 }
@@ -113,6 +130,7 @@ func benchLandmarks(_ models: Models, photo: Image, repeats: Int) {
     let reps = 200
     report("sp5_per_face", best(repeats) { for _ in 0..<reps { _ = models.sp5.predict(image: photo, box: box) } } / Double(reps))
     report("sp68_per_face", best(repeats) { for _ in 0..<reps { _ = models.sp68.predict(image: photo, box: box) } } / Double(reps))
+    report("sp5_per_face_cpu", meanCPU(repeats) { for _ in 0..<reps { _ = models.sp5.predict(image: photo, box: box) } } / Double(reps))
 }
 
 func main() throws {

@@ -49,7 +49,7 @@ public struct MMODNet: Sendable {
             throw ModelLoadError.wrongArchitecture("only single-window MMOD detectors without box regression are supported")
         }
         network = try DlibLayerGraph.chain(file.layers)
-        plan = ConvNetPlan(network)
+        plan = ConvNetPlan(network, direct: true)
         mean = [file.input.meanRed, file.input.meanGreen, file.input.meanBlue]
         pyramidPadding = padding
         pyramidOuterPadding = outerPadding

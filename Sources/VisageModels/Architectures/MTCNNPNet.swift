@@ -20,6 +20,8 @@ public struct MTCNNPNet: Sendable {
     public let regressor: Conv2D
     /// The same weights as matrices for the streamed forward pass.
     private let streamer: MTCNNPNetStreamer
+    /// The streamed pass on the direct convolution kernel, when the CPU has AVX2 and FMA.
+    private let direct: MTCNNPNetDirect?
 
     /// Builds the net from facenet-pytorch's `pnet.pt` tensors.
     /// - Throws: ``ModelLoadError`` naming a missing, misshapen or unused tensor.
@@ -38,6 +40,7 @@ public struct MTCNNPNet: Sendable {
             weight2: conv2.weight.storage, b2: conv2.bias!.storage, a2: prelu2.slope,
             weight3: conv3.weight.storage, b3: conv3.bias!.storage, a3: prelu3.slope,
             heads: conv41.weight.storage + conv42.weight.storage, headBias: conv41.bias!.storage + conv42.bias!.storage)
+        direct = MTCNNPNetDirect(streamer)
     }
 
     /// The output extent for an input of `height` × `width`: ⌈(side − 2) / 2⌉ − 4.
@@ -56,11 +59,34 @@ public struct MTCNNPNet: Sendable {
     /// - Parameter levels: normalised images, each [N, 3, H, W] with H, W ≥ 12.
     /// - Returns: one output per level, in order.
     public func callAsFunction(levels: [Tensor]) -> [MTCNNOutput] {
-        let scratch = MTCNNPNetScratch()
-        return levels.map { run($0, scratch: scratch) }
+        let workers = min(Backend.threads, levels.count)
+        guard direct != nil, workers > 1 else {
+            let scratch = MTCNNPNetScratch()
+            return levels.map { run($0, scratch: scratch, parallel: true) }
+        }
+        // One parallel region for the whole pyramid: the levels, largest first, go to the least
+        // loaded worker, and each worker runs its levels single-threaded with its own buffers
+        // (many small parallel loops cost more in thread hand-overs than they save).
+        var assigned = [[Int]](repeating: [], count: workers)
+        var load = [Int](repeating: 0, count: workers)
+        for i in levels.indices.sorted(by: { levels[$0].count > levels[$1].count }) {
+            let w = load.indices.min { load[$0] < load[$1] }!
+            assigned[w].append(i)
+            load[w] += levels[i].count
+        }
+        let results = UnsafeMutableBufferPointer<MTCNNOutput?>.allocate(capacity: levels.count)
+        results.initialize(repeating: nil)
+        defer { results.deallocate() }
+        let bits = UInt(bitPattern: results.baseAddress!)
+        Backend.parallelFor(workers) { w in
+            let out = UnsafeMutablePointer<MTCNNOutput?>(bitPattern: bits)!
+            let scratch = MTCNNPNetScratch()
+            for i in assigned[w] { out[i] = run(levels[i], scratch: scratch, parallel: false) }
+        }
+        return results.map { $0! }
     }
 
-    private func run(_ x: Tensor, scratch: MTCNNPNetScratch) -> MTCNNOutput {
+    private func run(_ x: Tensor, scratch: MTCNNPNetScratch, parallel: Bool = true) -> MTCNNOutput {
         precondition(x.rank == 4 && x.c == 3, "P-Net expects [N, 3, H, W], got \(x.shape)")
         let (ho, wo) = Self.outputSize(height: x.h, width: x.w)
         guard ho > 0, wo > 0 else { return reference(x) }
@@ -72,8 +98,13 @@ public struct MTCNNPNet: Sendable {
                 regression.storage.withUnsafeMutableBufferPointer { rp in
                     for s in 0..<x.n {
                         let face = pp.baseAddress! + (2 * s + 1) * plane
-                        streamer.run(xp.baseAddress! + s * 3 * x.h * x.w, height: x.h, width: x.w,
-                                     probability: face, offsets: rp.baseAddress! + 4 * s * plane, scratch: scratch)
+                        let (image, offsets) = (xp.baseAddress! + s * 3 * x.h * x.w, rp.baseAddress! + 4 * s * plane)
+                        if let direct {
+                            direct.run(image, height: x.h, width: x.w, probability: face, offsets: offsets, scratch: scratch,
+                                       parallel: parallel)
+                        } else {
+                            streamer.run(image, height: x.h, width: x.w, probability: face, offsets: offsets, scratch: scratch)
+                        }
                         for i in 0..<plane { pp[2 * s * plane + i] = 1 - face[i] }
                     }
                 }

@@ -74,12 +74,14 @@ enum StreamOps {
     }
 
     /// Max pooling (ceil mode) of `planes` planes of `height` × `width`: per output row, the
-    /// column maxima over the window's rows, then the maxima over each window's columns.
+    /// column maxima over the window's rows, then the maxima over each window's columns;
+    /// `parallel` false keeps it on the caller's thread.
     static func maxPool(_ src: UnsafePointer<Float>, planeStride: Int, planes: Int, height: Int, width: Int,
-                        kernel k: Int, stride s: Int, into dst: UnsafeMutablePointer<Float>, dstPlaneStride: Int) {
+                        kernel k: Int, stride s: Int, into dst: UnsafeMutablePointer<Float>, dstPlaneStride: Int,
+                        parallel: Bool = true) {
         let ho = pooledExtent(height, kernel: k, stride: s), wo = pooledExtent(width, kernel: k, stride: s)
         let (sb, db) = (UInt(bitPattern: src), UInt(bitPattern: dst))
-        forEachChannel(planes, total: planes * height * width) { plane in
+        forEachChannel(planes, total: parallel ? planes * height * width : 0) { plane in
             let src = UnsafePointer<Float>(bitPattern: sb)! + plane * planeStride
             let out = UnsafeMutablePointer<Float>(bitPattern: db)! + plane * dstPlaneStride
             withUnsafeTemporaryAllocation(of: Float.self, capacity: width) { buffer in

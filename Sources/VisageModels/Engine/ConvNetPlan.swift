@@ -13,6 +13,7 @@ struct ConvNetPlan: Sendable {
     /// One step of the plan.
     indirect enum Step: Sendable {
         case conv(BandedConvolution)
+        case direct(DirectConvolution)
         case winograd(WinogradConvolution, fallback: BandedConvolution)
         case pool(Pool2D)
         case globalAverage
@@ -28,16 +29,23 @@ struct ConvNetPlan: Sendable {
     let network: Sequential
 
     /// Compiles `network`, or returns `nil` when it holds a layer the plan does not support.
-    init?(_ network: Sequential) {
-        guard let steps = Self.compile(network.layers) else { return nil }
+    /// - Parameters:
+    ///   - network: the layers.
+    ///   - direct: run the convolutions with the direct AVX2/FMA kernel when the CPU has it
+    ///     (for nets with few channels, such as the face detectors; wide nets are faster with
+    ///     sgemm).
+    init?(_ network: Sequential, direct: Bool = false) {
+        guard let steps = Self.compile(network.layers, direct: direct && DirectConvolution.isAvailable) else { return nil }
         self.steps = steps
         self.network = network
     }
 
-    private static func compile(_ layers: [any Layer]) -> [Step]? {
+    private static func compile(_ layers: [any Layer], direct: Bool) -> [Step]? {
         var steps: [Step] = []
         for layer in layers {
             switch layer {
+            case let conv as Conv2D where direct && DirectConvolution(conv) != nil:
+                steps.append(.direct(DirectConvolution(conv)!))
             case let conv as Conv2D:
                 // Winograd for 5 × 5 only: measured on dlib's nets, F(2×2, 5×5) saves about a fifth
                 // of the MMOD detector's CPU time, while F(2×2, 3×3) doubled the ResNet's (its
@@ -61,13 +69,13 @@ struct ConvNetPlan: Sendable {
                 guard case .globalAverage? = steps.last else { return nil }
                 steps.append(.dense(dense))
             case let seq as Sequential:
-                guard let inner = compile(seq.layers) else { return nil }
+                guard let inner = compile(seq.layers, direct: direct) else { return nil }
                 steps += inner
             case let block as Residual where block.scale == 1:
-                guard let body = compile([block.body]) else { return nil }
+                guard let body = compile([block.body], direct: direct) else { return nil }
                 var shortcut: [Step]?
                 if let s = block.shortcut {
-                    guard let compiled = compile([s]) else { return nil }
+                    guard let compiled = compile([s], direct: direct) else { return nil }
                     shortcut = compiled
                 }
                 steps.append(.residual(body: body, shortcut: shortcut, relu: block.activation == .relu))
@@ -100,6 +108,7 @@ struct ConvNetPlan: Sendable {
             let next: PlaneBuffer
             switch step {
             case .conv(let conv): next = conv.run(current)
+            case .direct(let conv): next = conv.run(current)
             case let .winograd(conv, fallback):
                 let tiles = conv.tileCount(n: current.n, h: current.h, w: current.w)
                 next = tiles >= WinogradConvolution.minimumTiles ? conv.run(current) : fallback.run(current)

@@ -1,0 +1,42 @@
+#ifndef VISAGE_CONV_H
+#define VISAGE_CONV_H
+
+/// 1 when the CPU and the operating system support AVX2 and FMA (checked once), else 0.
+int visage_cpu_has_avx2_fma(void);
+
+/// Activation applied by visage_conv_direct_avx2 after the bias.
+enum visage_conv_activation {
+    /// None.
+    VISAGE_CONV_IDENTITY = 0,
+    /// max(x, 0).
+    VISAGE_CONV_RELU = 1,
+    /// x < 0 ? x * slope[o] : x.
+    VISAGE_CONV_PRELU = 2,
+};
+
+/// A direct convolution (no im2col) of one sample, for small channel counts, with AVX2/FMA:
+/// four output channels by 24 output columns per register block.
+///
+/// The input is prepared by the caller: already zero-padded, and split by column phase for the
+/// horizontal stride. Plane (c, p), p < sx, starts at `in + (c * sx + p) * plane_stride` and
+/// holds rows of `pitch` floats where column j is the padded input's column j * sx + p. Output
+/// row oy, kernel tap (ky, kx) reads plane (c, kx % sx), row oy * sy + ky, column ox + kx / sx.
+/// Every row must be readable up to column round_up(wo, 24) + (kw - 1) / sx (exclusive).
+///
+/// weight: packed by visage_conv_pack_weights, ceil(out_channels / 4) blocks.
+/// out: channel o, row oy, column ox at out[o * out_channel_stride + oy * out_pitch + ox].
+/// Computes output rows oy0 ..< oy1 only (so callers can split rows across threads).
+/// Call only when visage_cpu_has_avx2_fma() is 1. kw must be at most 16.
+void visage_conv_direct_avx2(const float *in, long plane_stride, int pitch, int channels,
+                             const float *weight, const float *bias, const float *slope, int activation,
+                             int out_channels, int kh, int kw, int sy, int sx,
+                             float *out, long out_channel_stride, int out_pitch, int wo, int oy0, int oy1);
+
+/// The number of floats visage_conv_pack_weights writes.
+long visage_conv_packed_count(int out_channels, int channels, int kh, int kw);
+
+/// Packs [O][C][KH][KW] weights as [ceil(O / 4)][C][KH][KW][4], zero for missing channels.
+void visage_conv_pack_weights(const float *weight, int out_channels, int channels, int kh, int kw,
+                              float *packed);
+
+#endif

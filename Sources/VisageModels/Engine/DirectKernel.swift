@@ -1,0 +1,93 @@
+import CVisageKernels
+import VisageNN
+
+// The direct convolution kernel (CVisageKernels/direct_conv.c): four output channels × 24
+// columns per register block, bias and activation fused, input read in place (no im2col).
+
+/// Packed weights, bias and activation of one convolution for the direct AVX2/FMA kernel
+/// (`visage_conv_direct_avx2`), callable on raw planes.
+struct DirectKernel: Sendable {
+    /// Weights packed four output channels at a time (`visage_conv_pack_weights`).
+    let packed: [Float]
+    /// One bias per output channel, padded to a multiple of four.
+    let bias: [Float]
+    /// PReLU slopes (padded as `bias`), zeros unless the activation is PReLU.
+    let slope: [Float]
+    /// `VISAGE_CONV_IDENTITY`, `_RELU` or `_PRELU`.
+    let activation: Int32
+    /// Output and input channels.
+    let outChannels: Int, inChannels: Int
+    /// Kernel rows and columns.
+    let kh: Int, kw: Int
+
+    /// Whether this CPU runs the kernel (AVX2 and FMA).
+    static var isAvailable: Bool { visage_cpu_has_avx2_fma() == 1 }
+
+    /// Packs `[O, I, KH, KW]` weights; `nil` for kernels wider than 16 or empty shapes.
+    /// - Parameters:
+    ///   - weight: the filters, row-major `[O, I, KH, KW]`.
+    ///   - bias: `O` values, or `nil` for zeros.
+    ///   - relu: apply a ReLU after the bias.
+    ///   - prelu: `O` PReLU slopes applied after the bias (exclusive with `relu`).
+    init?(weight: [Float], outChannels: Int, inChannels: Int, kh: Int, kw: Int, bias: [Float]?,
+          relu: Bool = false, prelu: [Float]? = nil) {
+        guard kw >= 1, kw <= 16, kh >= 1, outChannels >= 1, inChannels >= 1,
+              weight.count == outChannels * inChannels * kh * kw,
+              bias == nil || bias!.count == outChannels,
+              prelu == nil || (prelu!.count == outChannels && !relu) else { return nil }
+        self.outChannels = outChannels
+        self.inChannels = inChannels
+        self.kh = kh
+        self.kw = kw
+        let extra = [Float](repeating: 0, count: (outChannels + 3) / 4 * 4 - outChannels)
+        self.bias = (bias ?? [Float](repeating: 0, count: outChannels)) + extra
+        slope = (prelu ?? [Float](repeating: 0, count: outChannels)) + extra
+        activation = prelu != nil ? Int32(VISAGE_CONV_PRELU.rawValue)
+            : relu ? Int32(VISAGE_CONV_RELU.rawValue) : Int32(VISAGE_CONV_IDENTITY.rawValue)
+        let count = visage_conv_packed_count(Int32(outChannels), Int32(inChannels), Int32(kh), Int32(kw))
+        let (o, c, h, w) = (Int32(outChannels), Int32(inChannels), Int32(kh), Int32(kw))
+        packed = weight.withUnsafeBufferPointer { src in
+            [Float](unsafeUninitializedCapacity: count) { buf, n in
+                visage_conv_pack_weights(src.baseAddress!, o, c, h, w, buf.baseAddress!)
+                n = count
+            }
+        }
+    }
+
+    /// Computes output rows `rows` (see `visage_conv_direct_avx2` for the layouts).
+    /// - Parameters:
+    ///   - input: channel c, phase p at `input + (c · sx + p) · planeStride`, rows `pitch` apart.
+    ///   - out: channel o, row y, column x at `out[o · outChannelStride + y · outPitch + x]`.
+    ///   - width: output columns.
+    func run(_ input: UnsafePointer<Float>, planeStride: Int, pitch: Int, strides: (y: Int, x: Int) = (1, 1),
+             out: UnsafeMutablePointer<Float>, outChannelStride: Int, outPitch: Int, width: Int, rows: Range<Int>) {
+        guard !rows.isEmpty, width > 0 else { return }
+        packed.withUnsafeBufferPointer { wp in
+            bias.withUnsafeBufferPointer { bp in
+                slope.withUnsafeBufferPointer { ap in
+                    visage_conv_direct_avx2(input, planeStride, Int32(pitch), Int32(inChannels), wp.baseAddress!,
+                                            bp.baseAddress!, ap.baseAddress!, activation, Int32(outChannels),
+                                            Int32(kh), Int32(kw), Int32(strides.y), Int32(strides.x), out,
+                                            outChannelStride, Int32(outPitch), Int32(width),
+                                            Int32(rows.lowerBound), Int32(rows.upperBound))
+                }
+            }
+        }
+    }
+
+    /// ``run(_:planeStride:pitch:strides:out:outChannelStride:outPitch:width:rows:)`` over all
+    /// `rows`, split across the back end's threads when the work (multiply-adds) is large.
+    /// With `parallel` false it runs on the caller's thread.
+    func runParallel(parallel: Bool = true, _ input: UnsafePointer<Float>, planeStride: Int, pitch: Int,
+                     strides: (y: Int, x: Int) = (1, 1), out: UnsafeMutablePointer<Float>, outChannelStride: Int,
+                     outPitch: Int, width: Int, rows: Int) {
+        let work = outChannels * inChannels * kh * kw * rows * width
+        let chunks = !parallel || work < 1 << 20 ? 1 : min(rows, 4 * Backend.threads)
+        let (inBits, outBits) = (UInt(bitPattern: input), UInt(bitPattern: out))
+        Backend.parallelFor(chunks) { chunk in
+            run(UnsafePointer(bitPattern: inBits)!, planeStride: planeStride, pitch: pitch, strides: strides,
+                out: UnsafeMutablePointer(bitPattern: outBits)!, outChannelStride: outChannelStride, outPitch: outPitch,
+                width: width, rows: (chunk * rows / chunks)..<((chunk + 1) * rows / chunks))
+        }
+    }
+}
