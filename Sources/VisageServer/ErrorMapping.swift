@@ -22,7 +22,9 @@ enum ErrorMapping {
             if let mapped = map(error) { return mapped }
         case let error as HTTPResponseError:
             switch error.status {
-            case .notFound: return .notFound(path: path)
+            case .notFound:
+                // The router answers 404 for a known path with another method: say 405.
+                return RouteSpec.methods(forPath: path).isEmpty ? .notFound(path: path) : .methodNotAllowed
             case .methodNotAllowed: return .methodNotAllowed
             case .contentTooLarge: return .bodyTooLarge(limit: 0)
             case .badRequest: return .badRequest(reason: "\(error)")
@@ -76,7 +78,13 @@ struct APIMiddleware<Context: RequestContext>: RouterMiddleware {
             }
             return try await next(request, context)
         } catch {
-            return ErrorMapping.response(for: ErrorMapping.serverError(for: error, path: request.uri.path, logger: logger))
+            let path = request.uri.path
+            let mapped = ErrorMapping.serverError(for: error, path: path, logger: logger)
+            var response = ErrorMapping.response(for: mapped)
+            if mapped == .methodNotAllowed {
+                response.headers[.allow] = RouteSpec.methods(forPath: path).map(\.rawValue).joined(separator: ", ")
+            }
+            return response
         }
     }
 

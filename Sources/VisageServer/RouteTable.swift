@@ -72,6 +72,20 @@ public struct RouteSpec: Sendable {
         case webPage
     }
 
+    /// Whether a concrete request path (e.g. `/v1/people/12`) has this route's shape; `{name}`
+    /// segments match any one segment.
+    public func matches(path requestPath: String) -> Bool {
+        let template = path.split(separator: "/", omittingEmptySubsequences: false)
+        let actual = requestPath.split(separator: "/", omittingEmptySubsequences: false)
+        guard template.count == actual.count else { return false }
+        return zip(template, actual).allSatisfy { t, a in (t.hasPrefix("{") && t.hasSuffix("}") && !a.isEmpty) || t == a }
+    }
+
+    /// The methods the server accepts on a request path, in table order (empty: no such path).
+    public static func methods(forPath requestPath: String) -> [HTTPRequest.Method] {
+        all.filter { $0.matches(path: requestPath) }.map(\.method)
+    }
+
     /// Whether the route needs an API key when keys are configured.
     public var needsKey: Bool { path.hasPrefix("/v1") }
 

@@ -86,6 +86,36 @@ final class PeopleEndpointTests: XCTestCase {
         }
     }
 
+    func testWrongMethodIsJSON405() async throws {
+        try await ServerFixture.withRouter(try await ServerFixture.server()) { client in
+            let wrong = try await client.call(.put, "/v1/people")
+            XCTAssertEqual(wrong.status, 405, wrong.text)
+            XCTAssertEqual(errorCode(wrong.json), "method_not_allowed")
+            XCTAssertEqual(wrong.headers["Allow"], "POST, GET")
+            let wrongItem = try await client.call(.post, "/v1/people/7")
+            XCTAssertEqual(wrongItem.status, 405, wrongItem.text)
+            XCTAssertEqual(wrongItem.headers["Allow"], "GET, PATCH, DELETE")
+            let missing = try await client.call(.put, "/v1/people/7/nothing")
+            XCTAssertEqual(missing.status, 404, missing.text)
+            XCTAssertEqual(errorCode(missing.json), "not_found")
+        }
+    }
+
+    /// An error the server does not expect is logged and answered `500 internal_error`, with no
+    /// details of the fault in the message; the server keeps serving.
+    func testUnexpectedGalleryFaultIsJSON500() async throws {
+        let pipeline = try ServerFixture.pipeline()
+        let gallery = FailingGallery(try ServerFixture.sqliteGallery(for: pipeline))
+        try await ServerFixture.withRouter(try await ServerFixture.server(gallery: gallery)) { client in
+            let list = try await client.call(.get, "/v1/people")
+            XCTAssertEqual(list.status, 500, list.text)
+            XCTAssertEqual(errorCode(list.json), "internal_error")
+            XCTAssertFalse(list.text.contains("UnexpectedFault"), list.text)
+            let created = try await client.callJSON(.post, "/v1/people", ["name": "Ada"])
+            XCTAssertEqual(created.status, 201, created.text)
+        }
+    }
+
     func testUnknownRouteIsJSON404() async throws {
         try await ServerFixture.withRouter(try await ServerFixture.server()) { client in
             let missing = try await client.call(.get, "/v1/nothing-here")

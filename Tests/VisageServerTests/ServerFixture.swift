@@ -97,9 +97,10 @@ struct HTTPTestClient: Sendable {
     /// `http://host:port`.
     let baseURL: String
 
-    /// Sends a request and returns the status, the body parsed as JSON (or `nil`) and as text.
+    /// Sends a request and returns the status, the body parsed as JSON (or `nil`) and as text,
+    /// and the response's header fields.
     func call(_ method: HTTPRequest.Method, _ path: String, body: [UInt8]? = nil, contentType: String? = nil,
-              headers: HTTPFields = [:]) async throws -> (status: Int, json: [String: Any]?, text: String) {
+              headers: HTTPFields = [:]) async throws -> (status: Int, json: [String: Any]?, text: String, headers: [String: String]) {
         var request = URLRequest(url: URL(string: baseURL + path)!)
         request.httpMethod = method.rawValue
         request.httpBody = body.map { Data($0) }
@@ -109,12 +110,17 @@ struct HTTPTestClient: Sendable {
         let (data, response) = try await URLSession.shared.data(for: request)
         let text = String(decoding: data, as: UTF8.self)
         let json = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
-        return ((response as? HTTPURLResponse)?.statusCode ?? 0, json, text)
+        let http = response as? HTTPURLResponse
+        var fields: [String: String] = [:]
+        for (key, value) in http?.allHeaderFields ?? [:] {
+            if let key = key as? String, let value = value as? String { fields[key] = value }
+        }
+        return (http?.statusCode ?? 0, json, text, fields)
     }
 
     /// Sends JSON.
     func callJSON(_ method: HTTPRequest.Method, _ path: String, _ object: [String: Any],
-                  headers: HTTPFields = [:]) async throws -> (status: Int, json: [String: Any]?, text: String) {
+                  headers: HTTPFields = [:]) async throws -> (status: Int, json: [String: Any]?, text: String, headers: [String: String]) {
         let data = try JSONSerialization.data(withJSONObject: object)
         return try await call(method, path, body: [UInt8](data), contentType: "application/json", headers: headers)
     }
