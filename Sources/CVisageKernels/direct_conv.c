@@ -1,5 +1,5 @@
 // Direct convolution for networks with few channels (the face detectors), compiled for
-// AVX2 + FMA per function; callers check visage_cpu_has_avx2_fma() first.
+// AVX2 + FMA per function; callers check visage_cpu_has_avx2() (cpu.c: AVX2 and FMA) first.
 //
 // Register block: 4 output channels × 3 vectors of 8 output columns. For every input channel
 // and kernel tap, 3 unaligned loads of the input row and 4 broadcasts of the packed weights
@@ -30,23 +30,6 @@ void visage_conv_pack_weights(const float *weight, int out_channels, int channel
 #include <cpuid.h>
 #include <immintrin.h>
 
-int visage_cpu_has_avx2_fma(void) {
-    static int cached = -1;
-    int value = __atomic_load_n(&cached, __ATOMIC_RELAXED);
-    if (value >= 0) return value;
-    unsigned a, b, c, d;
-    value = 0;
-    if (__get_cpuid(1, &a, &b, &c, &d) && (c & bit_OSXSAVE) && (c & bit_AVX) && (c & bit_FMA)) {
-        unsigned lo, hi;
-        __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
-        if ((lo & 6) == 6 && __get_cpuid_max(0, 0) >= 7) {
-            __cpuid_count(7, 0, a, b, c, d);
-            value = (b & bit_AVX2) ? 1 : 0;
-        }
-    }
-    __atomic_store_n(&cached, value, __ATOMIC_RELAXED);
-    return value;
-}
 
 /// Geometry shared by the blocks of one call.
 typedef struct {
@@ -178,8 +161,6 @@ void visage_conv_direct_avx2(const float *in, long plane_stride, int pitch, int 
 }
 
 #else
-
-int visage_cpu_has_avx2_fma(void) { return 0; }
 
 void visage_conv_direct_avx2(const float *in, long plane_stride, int pitch, int channels,
                              const float *weight, const float *bias, const float *slope, int activation,

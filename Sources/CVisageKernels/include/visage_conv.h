@@ -1,8 +1,7 @@
 #ifndef VISAGE_CONV_H
 #define VISAGE_CONV_H
 
-/// 1 when the CPU and the operating system support AVX2 and FMA (checked once), else 0.
-int visage_cpu_has_avx2_fma(void);
+#include "visage_kernels.h"  // visage_cpu_has_avx2(): AVX2 and FMA, checked once
 
 /// Activation applied by visage_conv_direct_avx2 after the bias.
 enum visage_conv_activation {
@@ -26,7 +25,7 @@ enum visage_conv_activation {
 /// weight: packed by visage_conv_pack_weights, ceil(out_channels / 4) blocks.
 /// out: channel o, row oy, column ox at out[o * out_channel_stride + oy * out_pitch + ox].
 /// Computes output rows oy0 ..< oy1 only (so callers can split rows across threads).
-/// Call only when visage_cpu_has_avx2_fma() is 1. kw must be at most 16.
+/// Call only when visage_cpu_has_avx2() is 1. kw must be at most 16.
 void visage_conv_direct_avx2(const float *in, long plane_stride, int pitch, int channels,
                              const float *weight, const float *bias, const float *slope, int activation,
                              int out_channels, int kh, int kw, int sy, int sx,

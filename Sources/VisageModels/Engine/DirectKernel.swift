@@ -21,7 +21,7 @@ struct DirectKernel: Sendable {
     let kh: Int, kw: Int
 
     /// Whether this CPU runs the kernel (AVX2 and FMA).
-    static var isAvailable: Bool { visage_cpu_has_avx2_fma() == 1 }
+    static var isAvailable: Bool { visage_cpu_has_avx2() == 1 }
 
     /// Packs `[O, I, KH, KW]` weights; `nil` for kernels wider than 16 or empty shapes.
     /// - Parameters:
