@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `visage cluster` benchmarks, with dlib 20.0.1 (PyPI dlib-bin, /opt/bench-venv) as the reference:
 #  1. LFW people with >= 6 photos in ../shared/data/lfw-dev (130 people, 1,747 photos): Visage's
-#     chinese whispers and DBSCAN vs dlib.chinese_whispers_clustering on the SAME embeddings.
+#     complete linkage (default), chinese whispers and DBSCAN vs dlib.chinese_whispers_clustering
+#     on the SAME embeddings.
 #  2. 10,000 synthetic 128-d embeddings of 500 people: time to group (target <= 2 s) and scores.
 #  3. A whole run over the lfw-dev folder (4,104 photos) with the face cache warm.
 #   bash scripts/bench-cluster.sh
@@ -24,8 +25,11 @@ visage=$(swift build -c release --show-bin-path)/visage
 echo "[bench] 1. LFW people with >= 6 photos"
 mapfile -t folders < <(awk -F'\t' -v root="$lfw/lfw-deepfunneled" '$2 >= 6 { print root "/" $1 }' "$lfw/people_dev.txt")
 "$visage" cluster "${folders[@]}" --cache "$cache" --out "$work/lfw6" --save-embeddings "$work/lfw6.jsonl" --gallery "$work/none.sqlite"
-"$visage" cluster --embeddings "$work/lfw6.jsonl" --method dbscan --no-sheets --out "$work/lfw6-dbscan" --gallery "$work/none.sqlite" >/dev/null
-"$python" Benchmarks/reference/cluster_reference.py lfw "$work/lfw6.jsonl" "$work/lfw6/report.json" "$work/lfw6-dbscan/report.json"
+for method in chinese-whispers dbscan; do
+  "$visage" cluster --embeddings "$work/lfw6.jsonl" --method $method --no-sheets --out "$work/lfw6-$method" --gallery "$work/none.sqlite" >/dev/null
+done
+"$python" Benchmarks/reference/cluster_reference.py lfw "$work/lfw6.jsonl" "$work/lfw6/report.json" \
+  "$work/lfw6-chinese-whispers/report.json" "$work/lfw6-dbscan/report.json"
 
 echo "[bench] 2. 10,000 synthetic embeddings"
 "$python" Benchmarks/reference/cluster_reference.py synth "$work/synth.jsonl"

@@ -2,10 +2,20 @@ import VisageModels
 
 /// The grouping algorithms.
 public enum ClusterMethod: String, Sendable, CaseIterable, Codable {
-    /// Chinese whispers on the graph of faces closer than the threshold (dlib's default).
+    /// Agglomerative, complete linkage (the default): every two faces of a group are closer than
+    /// the threshold. The most accurate on LFW (docs/cluster.md).
+    case completeLinkage = "complete-linkage"
+    /// Chinese whispers on the graph of faces closer than the threshold (dlib's clustering).
     case chineseWhispers = "chinese-whispers"
     /// DBSCAN with ε = the threshold.
     case dbscan
+
+    /// The method's default threshold for an encoder: the registry's group diameter for complete
+    /// linkage, its link distance for the others.
+    public func defaultThreshold(for encoder: EncoderID) -> Float {
+        let thresholds = ModelDescriptor.of(encoder).clusterThresholds
+        return self == .completeLinkage ? thresholds.diameter : thresholds.link
+    }
 }
 
 /// Settings of ``FaceClusterer``.
@@ -21,12 +31,13 @@ public struct ClusterOptions: Sendable, Equatable {
     /// DBSCAN: the core-face density.
     public var dbscan: DBSCAN
 
-    /// Options with the given model's default threshold (dlib-resnet: 0.6), chinese whispers with
-    /// dlib's 100 rounds and seed 0, groups of at least 2 faces, DBSCAN with 3 points.
-    public init(method: ClusterMethod = .chineseWhispers, threshold: Float? = nil, encoder: EncoderID = .dlibResNet,
+    /// Options with the method's default threshold for the model (dlib-resnet: 0.62 for complete
+    /// linkage, 0.5 for chinese whispers and DBSCAN), chinese whispers with dlib's 100 rounds and
+    /// seed 0, groups of at least 2 faces, DBSCAN with 3 points.
+    public init(method: ClusterMethod = .completeLinkage, threshold: Float? = nil, encoder: EncoderID = .dlibResNet,
                 minSize: Int = 2, whispers: ChineseWhispers = ChineseWhispers(), dbscan: DBSCAN = DBSCAN()) {
         self.method = method
-        self.threshold = threshold ?? ModelDescriptor.of(encoder).defaultThreshold
+        self.threshold = threshold ?? method.defaultThreshold(for: encoder)
         self.minSize = minSize
         self.whispers = whispers
         self.dbscan = dbscan
@@ -61,6 +72,8 @@ public struct FaceClusterer: Sendable {
             return Grouping(labels: try options.whispers.labels(for: graph), minSize: options.minSize)
         case .dbscan:
             return Grouping(labels: try options.dbscan.labels(for: graph), minSize: options.minSize)
+        case .completeLinkage:
+            return Grouping(labels: CompleteLinkage().labels(for: graph), minSize: options.minSize)
         }
     }
 }

@@ -16,8 +16,8 @@ struct ClusterCommand: ParsableCommand {
         abstract: "Group the faces of photos by person, with contact sheets; --enroll names a group.",
         discussion: """
         Detects and embeds every face in the photos (files, or folders searched recursively), caching \
-        each photo's faces by SHA-256 so a second run is fast, then groups them (chinese whispers as \
-        dlib's, or DBSCAN). Writes DIR/report.json (schema: docs/cluster.md), one contact sheet per \
+        each photo's faces by SHA-256 so a second run is fast, then groups them (complete linkage, chinese \
+        whispers as dlib's, or DBSCAN). Writes DIR/report.json (schema: docs/cluster.md), one contact sheet per \
         group and DIR/index.html. Faces matching a person of the gallery are labelled with the name. \
         `visage cluster --enroll 3 "Ada Lovelace"` enrols group 3 of the report as that person.
         """)
@@ -25,14 +25,17 @@ struct ClusterCommand: ParsableCommand {
     @Argument(help: "Photos and folders of photos (JPEG, PNG, PGM/PPM).")
     var paths: [String] = []
 
-    @Option(name: .long, help: "Link faces closer than this (default: the model's threshold, 0.6 for dlib-resnet).")
+    @Option(name: .long, help: """
+        complete-linkage: the largest distance within a group (default 0.62 for dlib-resnet); chinese-whispers and \
+        dbscan: link faces closer than this (default 0.5). Known faces use the model's decision threshold (0.6).
+        """)
     var threshold: Float?
 
     @Option(name: .long, help: "Smaller groups are listed as faces in no group.")
     var minSize = 2
 
-    @Option(name: .long, help: "chinese-whispers (default) or dbscan.")
-    var method: ClusterMethod = .chineseWhispers
+    @Option(name: .long, help: "complete-linkage (default), chinese-whispers (dlib's) or dbscan.")
+    var method: ClusterMethod = .completeLinkage
 
     @Option(name: .long, help: "dbscan: faces within the threshold (itself included) that make a core face.")
     var minPoints = 3
@@ -110,7 +113,8 @@ struct ClusterCommand: ParsableCommand {
         let start = Date(), cpuStart = clock()
         let grouping = try FaceClusterer(options: options).cluster(embeddings)
         let seconds = Date().timeIntervalSince(start), cpu = Double(clock() - cpuStart) / Double(CLOCKS_PER_SEC)
-        let (known, galleryUsed) = try knownFaces(embeddings, threshold: options.threshold)
+        // Known faces are a 1:1 decision per face: the model's decision threshold, not the grouping's.
+        let (known, galleryUsed) = try knownFaces(embeddings, threshold: ModelDescriptor.of(encoder.model).defaultThreshold)
 
         var result = ClusterReport(harvest: harvest, grouping: grouping,
                                    representatives: grouping.representatives(in: embeddings), known: known,
