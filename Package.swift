@@ -68,7 +68,7 @@ let package = Package(
         // Enrolment with quality gating, identification over an in-memory index, calibrated
         // verdicts: what the CLI and the server share on top of a gallery.
         .target(name: "VisageRecognition", dependencies: [
-            "Visage", "VisageImage", "VisageStore", "VisageIndex", "VisageEval",
+            "Visage", "VisageModels", "VisageFormats", "VisageNN", "VisageImage", "VisageStore", "VisageIndex", "VisageEval",
         ]),
         // Grouping unnamed faces: chinese whispers, DBSCAN, contact sheets.
         .target(name: "VisageCluster", dependencies: [
@@ -81,7 +81,7 @@ let package = Package(
         ]),
         // The HTTP server and its web page.
         .target(name: "VisageServer", dependencies: [
-            "Visage", "VisageImage", "VisageStore", "VisageRecognition", "VisagePostgres", "VisageFormats",
+            "Visage", "VisageModels", "VisageImage", "VisageStore", "VisageRecognition", "VisagePostgres", "VisageFormats",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
@@ -90,8 +90,8 @@ let package = Package(
         ]),
         // The command-line tool.
         .executableTarget(name: "visage", dependencies: [
-            "Visage", "VisageIndex", "VisageStore", "VisageEval", "VisageTraining",
-            "VisageRecognition", "VisageCluster", "VisageServer", "VisagePostgres",
+            "Visage", "VisageModels", "VisageFormats", "VisageNN", "VisageImage", "VisageIndex", "VisageStore",
+            "VisageEval", "VisageTraining", "VisageRecognition", "VisageCluster", "VisageServer", "VisagePostgres",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -101,22 +101,24 @@ let package = Package(
 
         .testTarget(name: "VisageNNTests", dependencies: ["VisageNN", "VisageTestSupport"]),
         .testTarget(name: "VisageImageTests", dependencies: ["VisageImage", "VisageTestSupport"]),
-        .testTarget(name: "VisageFormatsTests", dependencies: ["VisageFormats", "VisageTestSupport"]),
+        .testTarget(name: "VisageFormatsTests", dependencies: ["VisageFormats", "VisageNN", "VisageTestSupport"]),
         .testTarget(name: "VisageModelsTests", dependencies: ["VisageModels", "VisageFormats", "VisageImage", "VisageNN", "VisageTestSupport"]),
         .testTarget(name: "VisageTests", dependencies: ["Visage", "VisageModels", "VisageImage", "VisageNN", "VisageFormats", "VisageTestSupport"]),
-        .testTarget(name: "VisageCLITests", dependencies: ["Visage", "VisageStore", "VisageTestSupport"]),
+        .testTarget(name: "VisageCLITests", dependencies: ["Visage", "VisageImage", "VisageStore", "VisageTestSupport"]),
         .testTarget(name: "VisageStoreTests", dependencies: ["VisageStore", "VisageTestSupport"]),
         .testTarget(name: "VisageIndexTests", dependencies: ["VisageIndex", "CVisageKernels", "VisageTestSupport"]),
-        .testTarget(name: "VisageEvalTests", dependencies: ["VisageEval", "Visage", "VisageTestSupport"]),
-        .testTarget(name: "VisageTrainingTests", dependencies: ["VisageTraining", "VisageTestSupport"]),
-        .testTarget(name: "VisageRecognitionTests", dependencies: ["VisageRecognition", "VisageStore", "Visage", "VisageTestSupport"]),
+        .testTarget(name: "VisageEvalTests", dependencies: ["VisageEval", "Visage", "VisageModels", "VisageImage", "VisageTestSupport"]),
+        .testTarget(name: "VisageTrainingTests", dependencies: ["VisageTraining", "VisageModels", "VisageFormats", "VisageNN", "VisageTestSupport"]),
+        .testTarget(name: "VisageRecognitionTests", dependencies: [
+            "VisageRecognition", "VisageStore", "Visage", "VisageModels", "VisageImage", "VisageEval", "VisageTestSupport",
+        ]),
         .testTarget(name: "VisageClusterTests", dependencies: ["VisageCluster", "VisageStore", "Visage", "VisageImage", "VisageEval", "VisageTestSupport"]),
         .testTarget(name: "VisagePostgresTests", dependencies: [
             "VisagePostgres", "VisageStore", "VisageTestSupport",
             .product(name: "PostgresNIO", package: "postgres-nio"),
         ]),
         .testTarget(name: "VisageServerTests", dependencies: [
-            "VisageServer", "VisageStore", "VisageRecognition", "Visage", "VisageImage", "VisageTestSupport",
+            "VisageServer", "VisageStore", "VisageRecognition", "VisagePostgres", "Visage", "VisageImage", "VisageTestSupport",
             .product(name: "Hummingbird", package: "hummingbird"),
         ]),
     ],
