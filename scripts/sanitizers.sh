@@ -6,6 +6,7 @@
 #   bash scripts/sanitizers.sh tsan            the concurrent tests under TSan (.build-tsan)
 #   bash scripts/sanitizers.sh asan VisageImageTests VisageStoreTests   only these filters
 #   SAN_NO_BUILD=1 bash scripts/sanitizers.sh asan                      use the build already there
+#   SAN_LONG=1 bash scripts/sanitizers.sh asan       also the dataset sweeps (hours under debug ASan)
 #
 # Each filter runs in its own `swift test` process (so one report stops one target, not the
 # run), under nice, with its log in <scratch>/sanitizer-logs/. A PostgreSQL for the PostgreSQL
@@ -30,6 +31,15 @@ case $mode in
         # libhdf5 1.10.8 over-reads in strdup on this fuzzed file (a library bug, docs/robustness.md):
         # ASan reports it inside the uninstrumented library, so that one test is skipped here.
         skip=(--skip 'FuzzRegressionTests.testKerasFileWithUnterminatedAttributeName')
+        # Dataset sweeps: hundreds of photos through the whole pipeline, which take minutes in a
+        # release build and hours in a debug ASan one. They run no code that the golden and unit
+        # tests of the same targets do not (decoders, detectors, encoders, gallery, CLI), only
+        # more images of it. SAN_LONG=1 keeps them.
+        if [[ ${SAN_LONG:-0} != 1 ]]; then
+            skip+=(--skip 'LFWClusteringTests' --skip 'ORLTrainingTests' --skip 'ORLCalibrationTests'
+                   --skip 'GalleryEndToEndTests' --skip 'MTCNNDetectorTests.testRecallOn'
+                   --skip 'CourseCLITests')
+        fi
         ;;
     tsan)
         scratch=.build-tsan sanitize=thread
