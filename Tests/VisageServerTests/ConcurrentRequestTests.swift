@@ -8,7 +8,9 @@ final class ConcurrentRequestTests: XCTestCase {
     func testConcurrentRequestsGetTheirOwnAnswers() async throws {
         let photo = try ServerFixture.lfw("Tony_Blair", 1)
         let grey = try ServerFixture.greyPNG(width: 96, height: 64)
-        let server = try await ServerFixture.server(ServerConfiguration(workers: 2))
+        // A generous request timeout: this checks that concurrent answers are right, not how fast
+        // they come, and under ThreadSanitizer (debug, instrumented) a detection takes seconds.
+        let server = try await ServerFixture.server(ServerConfiguration(requestTimeout: 600, workers: 2))
         try await ServerFixture.withRouter(server) { client in
             try await withThrowingTaskGroup(of: (String, Int, [String: Any]?).self) { group in
                 for i in 0..<4 {
