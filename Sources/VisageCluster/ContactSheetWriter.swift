@@ -61,7 +61,7 @@ public struct ContactSheetWriter {
             written += batch.count
             progress(min(written, report.groups.count))
         }
-        for g in report.groups.indices { report.groups[g].sheet = Self.sheetName(group: report.groups[g].id) }
+        for g in report.groups.indices { report.groups[g].sheet = sheets[g].name }
         let page = IndexPage.html(for: report)
         try save(Data(page.utf8), name: "index.html")
     }
