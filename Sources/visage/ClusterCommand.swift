@@ -26,8 +26,10 @@ struct ClusterCommand: ParsableCommand {
     var paths: [String] = []
 
     @Option(name: .long, help: """
-        complete-linkage: the largest distance within a group (default 0.62 for dlib-resnet); chinese-whispers and \
-        dbscan: link faces closer than this (default 0.5). Known faces use the model's decision threshold (0.6).
+        complete-linkage: the largest distance within a group (default \(ClusterMethod.completeLinkage.defaultThreshold(for: .dlibResNet)) \
+        for dlib-resnet); chinese-whispers and dbscan: link faces closer than this (default \
+        \(ClusterMethod.chineseWhispers.defaultThreshold(for: .dlibResNet))). Known faces use the model's decision threshold \
+        (\(ModelDescriptor.of(.dlibResNet).defaultThreshold)).
         """)
     var threshold: Float?
 
