@@ -32,7 +32,8 @@ public struct FaceIdentification: Sendable, Equatable {
     public var distance: Float?
     /// Runner-up distance minus best distance (`nil` with fewer than two people).
     public var margin: Float?
-    /// The threshold in use.
+    /// The threshold the face was decided with (for identify: by gallery size, see
+    /// ``MatchThreshold/value(people:)``).
     public var threshold: Float
     /// Calibrated P(same person) of the best candidate, when calibrated.
     public var probability: Double?

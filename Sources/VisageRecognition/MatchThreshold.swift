@@ -1,13 +1,19 @@
 import Foundation
 import VisageEval
+import VisageModels
 import VisageStore
 
 /// The decision rule "same person when distance < threshold", with the calibration that turns
 /// a distance into a probability and the threshold into a false-accept rate.
+///
+/// ``value`` is the 1:1 (verify) threshold. Identify (1:K) uses ``value(people:)``: with the
+/// registry's default and an encoder whose impostor curve is known (``OpenSetThreshold``), the
+/// threshold tightens as the gallery grows so that the share of strangers falsely named stays
+/// at the registry's target; a threshold given by the caller is used as it is.
 public struct MatchThreshold: Sendable, Equatable {
     /// Where the threshold value came from.
     public enum Source: String, Sendable, Codable {
-        /// The model registry's default (0.6 for dlib-resnet).
+        /// The model registry's default (0.6 for dlib-resnet; for identify, by gallery size).
         case registry
         /// Given by the caller (`--threshold`).
         case override
@@ -19,24 +25,29 @@ public struct MatchThreshold: Sendable, Equatable {
     public var source: Source
     /// The gallery's stored calibration for its model, if any.
     public var calibration: Calibration?
+    /// The gallery-size rule for identify; `nil` when the threshold was given or the encoder
+    /// has no measured impostor curve.
+    public var openSet: OpenSetThreshold?
 
     /// Creates a rule.
     /// - Parameters:
     ///   - value: the threshold (finite, > 0).
     ///   - source: registry or override.
     ///   - calibration: the calibration to report probabilities with.
+    ///   - openSet: the gallery-size rule for identify (`nil`: ``value`` for every gallery).
     /// - Throws: ``RecognitionError/invalidArgument(_:)`` for a threshold that is not finite and positive.
-    public init(value: Float, source: Source, calibration: Calibration? = nil) throws {
+    public init(value: Float, source: Source, calibration: Calibration? = nil, openSet: OpenSetThreshold? = nil) throws {
         guard value.isFinite, value > 0 else {
             throw RecognitionError.invalidArgument("threshold \(value) must be a positive number")
         }
         self.value = value
         self.source = source
         self.calibration = calibration
+        self.openSet = openSet
     }
 
     /// The rule for a gallery: the override when given, else the registry's default for the
-    /// gallery's model; with the gallery's stored calibration.
+    /// gallery's model and its gallery-size rule for identify; with the gallery's stored calibration.
     /// - Parameters:
     ///   - store: the gallery.
     ///   - override: a threshold given by the caller.
@@ -49,7 +60,8 @@ public struct MatchThreshold: Sendable, Equatable {
         guard let descriptor = store.model.descriptor else {
             throw RecognitionError.invalidArgument("model \(store.model.id) has no registry threshold; pass one explicitly")
         }
-        return try MatchThreshold(value: descriptor.defaultThreshold, source: .registry, calibration: calibration)
+        return try MatchThreshold(value: descriptor.defaultThreshold, source: .registry, calibration: calibration,
+                                  openSet: descriptor.openSet)
     }
 
     /// Reads and decodes the calibration stored for the gallery's model.
@@ -63,8 +75,14 @@ public struct MatchThreshold: Sendable, Equatable {
         }
     }
 
-    /// Whether a distance is a match.
+    /// Whether a distance is a match (1:1).
     public func matches(_ distance: Float) -> Bool { distance < value }
+
+    /// The identify threshold for a gallery of `people` people: ``value`` without a gallery-size
+    /// rule, else the rule's threshold (at most ``value``).
+    public func value(people: Int) -> Float {
+        openSet?.threshold(people: people, verification: value) ?? value
+    }
 
     /// P(same person | distance) from the calibration, or `nil` without one.
     public func probability(of distance: Float) -> Double? {
@@ -72,7 +90,10 @@ public struct MatchThreshold: Sendable, Equatable {
     }
 
     /// The false-accept rate of ``value`` on the calibration pairs, or `nil` without calibration.
-    public var falseAcceptRate: Double? {
-        calibration.map { $0.falseAcceptRate(threshold: Double(value)) }
+    public var falseAcceptRate: Double? { falseAcceptRate(of: value) }
+
+    /// The false-accept rate of a threshold on the calibration pairs, or `nil` without calibration.
+    public func falseAcceptRate(of threshold: Float) -> Double? {
+        calibration.map { $0.falseAcceptRate(threshold: Double(threshold)) }
     }
 }

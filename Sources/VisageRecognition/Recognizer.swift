@@ -66,24 +66,32 @@ public struct Recognizer: Sendable {
     public func identify(faces: [[Face]], topK: Int = 3) async throws -> [[FaceIdentification]] {
         guard topK >= 1 else { throw RecognitionError.invalidArgument("top-K \(topK) must be at least 1") }
         let ranked = try await identifier.nearestPeople(faces.flatMap { $0.map(\.embedding) }, k: max(topK, 2))
+        let limit = threshold.value(people: await identifier.counts.people)
         var next = 0
         return faces.map { imageFaces in
             imageFaces.map { face in
                 defer { next += 1 }
-                return identification(face, ranked[next], topK: topK)
+                return identification(face, ranked[next], topK: topK, limit: limit)
             }
         }
     }
 
-    private func identification(_ face: Face, _ ranked: [PersonDistance], topK: Int) -> FaceIdentification {
+    /// The identify threshold for the gallery as it is now (see ``MatchThreshold/value(people:)``).
+    /// - Throws: the gallery's errors.
+    public func identifyThreshold() async throws -> Float {
+        try await identifier.refreshIfNeeded()
+        return threshold.value(people: await identifier.counts.people)
+    }
+
+    private func identification(_ face: Face, _ ranked: [PersonDistance], topK: Int, limit: Float) -> FaceIdentification {
         let best = ranked.first
-        let identity = best.flatMap { threshold.matches($0.distance) ? $0.name : nil }
+        let identity = best.flatMap { $0.distance < limit ? $0.name : nil }
         let margin = ranked.count >= 2 ? ranked[1].distance - ranked[0].distance : nil
         return FaceIdentification(
             box: FaceBox(face.detection), detectionScore: face.detection.score, identity: identity,
-            distance: best?.distance, margin: margin, threshold: threshold.value,
+            distance: best?.distance, margin: margin, threshold: limit,
             probability: best.flatMap { threshold.probability(of: $0.distance) },
-            falseAcceptRate: threshold.falseAcceptRate,
+            falseAcceptRate: threshold.falseAcceptRate(of: limit),
             candidates: ranked.prefix(topK).map {
                 Candidate(name: $0.name, personID: $0.personID, distance: $0.distance,
                           probability: threshold.probability(of: $0.distance))

@@ -25,8 +25,15 @@ extension VisageServer {
                     API.CandidateBody(person: API.PersonRef(id: $0.personID, name: $0.name), distance: $0.distance)
                 })
         }
+        // The threshold the faces were decided with (it depends on the gallery size).
+        let threshold: Float
+        if let decided = identified.first?.threshold {
+            threshold = decided
+        } else {
+            threshold = try await recognizer.identifyThreshold()
+        }
         return try Reply.json(API.IdentifyResponse(width: analysed.width, height: analysed.height,
-                                                   threshold: recognizer.threshold.value, faces: faces))
+                                                   threshold: threshold, faces: faces))
     }
 
     func verify(_ request: Request) async throws -> Response {

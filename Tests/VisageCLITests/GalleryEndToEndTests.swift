@@ -65,7 +65,8 @@ final class GalleryEndToEndTests: XCTestCase {
                 for key in ["box", "identity", "distance", "threshold", "candidates", "margin", "probability"] {
                     XCTAssertNotNil(face[key], "key \(key) missing in \(line)")
                 }
-                XCTAssertEqual(face["threshold"] as? Double, 0.6)
+                // Identify's threshold for a gallery of 20 (the registry's open-set rule), not 0.6.
+                XCTAssertEqual(face["threshold"] as? Double ?? 0, 0.5676, accuracy: 0.0005)
                 let box = try XCTUnwrap(face["box"] as? [String: Int])
                 XCTAssertEqual(Set(box.keys), ["left", "top", "right", "bottom"])
             }
@@ -75,17 +76,17 @@ final class GalleryEndToEndTests: XCTestCase {
         print(String(format: "gallery e2e: rank-1 %d/%d = %.1f%%, strangers unknown %d/%d = %.1f%%, no face in %d images, identify %.1f s for %d images",
                      correct, probes.count, rank1 * 100, unknownCorrect, strangerPaths.count, rejected * 100, noFace, seconds,
                      probes.count + strangerPaths.count))
-        for t in [0.45, 0.5, 0.55, 0.6] {
+        for t in [0.45, 0.5, 0.55, 0.5676, 0.6] {
             let hits = probeNearest.filter { $0.right && $0.distance < t }.count
             let unknown = strangerNearest.filter { $0 >= t }.count
-            print(String(format: "gallery e2e sweep: threshold %.2f: rank-1 %d/%d, strangers unknown %d/%d",
+            print(String(format: "gallery e2e sweep: threshold %.4f: rank-1 %d/%d, strangers unknown %d/%d",
                          t, hits, probeNearest.count, unknown, strangerNearest.count))
         }
         XCTAssertGreaterThanOrEqual(rank1, 0.95)
-        // The target is ≥ 90 % of strangers unknown at the default threshold; measured
-        // 38/50 = 76 % at dlib's 0.6 (a verification threshold, loose for open-set search).
-        // This floor guards the measured figure until the open-set threshold is settled; the
-        // sweep above prints what other thresholds give.
-        XCTAssertGreaterThanOrEqual(rejected, 0.74)
+        // The target is ≥ 90 % of strangers unknown at the default threshold. The default
+        // for 20 people is 0.5676 (one stranger in 20 named on the held-out people, docs/cli.md);
+        // these 50 strangers are harder than the held-out ones: 44/50 = 88 % (38/50 at dlib's 0.6).
+        // This floor guards the measured figure; the sweep above prints other thresholds.
+        XCTAssertGreaterThanOrEqual(rejected, 0.86)
     }
 }

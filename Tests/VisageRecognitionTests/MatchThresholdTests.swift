@@ -21,9 +21,17 @@ final class MatchThresholdTests: XCTestCase {
         XCTAssertNil(rule.falseAcceptRate)
         XCTAssertTrue(rule.matches(0.5999))
         XCTAssertFalse(rule.matches(0.6))
+        // Identify: the registry's gallery-size rule; 1:1 stays at 0.6.
+        XCTAssertEqual(rule.openSet, .dlibResNet)
+        XCTAssertEqual(rule.value(people: 1), 0.6)
+        XCTAssertEqual(rule.value(people: 20), 0.5676, accuracy: 0.0005)
+        XCTAssertEqual(rule.value(people: 20), OpenSetThreshold.dlibResNet.threshold(people: 20, verification: 0.6))
         let override = try await MatchThreshold.forGallery(gallery, override: 0.5)
         XCTAssertEqual(override.value, 0.5)
         XCTAssertEqual(override.source, .override)
+        // A threshold given by the caller is used as it is, whatever the gallery size.
+        XCTAssertNil(override.openSet)
+        XCTAssertEqual(override.value(people: 10_000), 0.5)
         XCTAssertThrowsError(try MatchThreshold(value: .nan, source: .override))
         XCTAssertThrowsError(try MatchThreshold(value: 0, source: .override))
     }

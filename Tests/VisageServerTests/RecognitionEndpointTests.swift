@@ -79,6 +79,7 @@ final class RecognitionEndpointTests: XCTestCase {
             // Identify: Blair's other photo is named, Putin's is not.
             let named = try await client.call(.post, "/v1/identify", body: blair2, contentType: "image/jpeg")
             XCTAssertEqual(named.status, 200, named.text)
+            XCTAssertEqual(named.json?["threshold"] as? Double, 0.6, "one person: the 1:1 threshold")
             let namedFace = try XCTUnwrap((named.json?["faces"] as? [[String: Any]])?.first)
             XCTAssertEqual((namedFace["person"] as? [String: Any])?["name"] as? String, "Tony Blair", named.text)
             XCTAssertEqual((namedFace["person"] as? [String: Any])?["id"] as? Int, id)

@@ -36,6 +36,9 @@ public struct ModelDescriptor: Sendable, Equatable {
     public let defaultThreshold: Float
     /// Default thresholds for grouping faces (`visage cluster`).
     public let clusterThresholds: ClusterThresholds
+    /// The identify (1:K) threshold by gallery size, when the encoder's impostor curve was
+    /// measured; `nil`: identify uses ``defaultThreshold`` whatever the gallery size.
+    public let openSet: OpenSetThreshold?
     /// The weight files it needs.
     public let weights: [ModelFile]
     /// Licence of the weights.
@@ -51,21 +54,21 @@ public struct ModelDescriptor: Sendable, Equatable {
                 id: id, summary: "dlib ResNet-29 face descriptor (face_recognition's model), 99.38% on LFW",
                 inputSize: 150, recipe: .dlibChip(mean: [122.782, 117.001, 104.298]), embeddingSize: 128,
                 normalised: false, metric: "euclidean", defaultThreshold: 0.6,
-                clusterThresholds: ClusterThresholds(link: 0.5, diameter: 0.62), weights: [.dlibResNet],
+                clusterThresholds: ClusterThresholds(link: 0.5, diameter: 0.62), openSet: .dlibResNet, weights: [.dlibResNet],
                 licence: "CC0-1.0", multiplyAdds: 270_854_144)
         case .faceNet160:
             return ModelDescriptor(
                 id: id, summary: "FaceNet Inception-ResNet-v1, 160×160 (course img_to_encoding; keras-facenet)",
                 inputSize: 160, recipe: .nearestUnitScale, embeddingSize: 128, normalised: true,
                 metric: "euclidean", defaultThreshold: 0.7, clusterThresholds: ClusterThresholds(link: 0.7, diameter: 0.7),
-                weights: [.facenetKeras], licence: "MIT",
+                openSet: nil, weights: [.facenetKeras], licence: "MIT",
                 multiplyAdds: 1_415_000_000)
         case .openFaceNN4:
             return ModelDescriptor(
                 id: id, summary: "OpenFace NN4.small2 Inception, 96×96 (course faceRecoModel)",
                 inputSize: 96, recipe: .nearestUnitScale, embeddingSize: 128, normalised: true,
                 metric: "euclidean", defaultThreshold: 0.7, clusterThresholds: ClusterThresholds(link: 0.7, diameter: 0.7),
-                weights: [], licence: "Apache-2.0",
+                openSet: nil, weights: [], licence: "Apache-2.0",
                 multiplyAdds: 200_000_000)
         }
     }
