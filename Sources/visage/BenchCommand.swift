@@ -58,6 +58,9 @@ struct SearchBenchCommand: ParsableCommand {
     @Option(name: .long, help: "Seed of the random vectors.")
     var seed: UInt64 = 1
 
+    @Flag(name: .long, help: "Scan with the portable kernels and BLAS only (no AVX2 kernels), for comparison.")
+    var portableKernels = false
+
     @Option(name: .long, help: "Threads (default: one per core).")
     var threads: Int?
 
@@ -111,7 +114,7 @@ struct SearchBenchCommand: ParsableCommand {
         }
         defer { if let file { try? FileManager.default.removeItem(at: file) } }
 
-        let options = SearchOptions(rerankFactor: rerank)
+        let options = SearchOptions(rerankFactor: rerank, kernels: portableKernels ? .portable : .automatic)
         let batches = stride(from: 0, to: queries, by: batch).map { Array(queryVectors[($0 * dim)..<(Swift.min(queries, $0 + batch) * dim)]) }
         _ = try index.search(batches[0], k: k, options: options)  // warm-up
         var latencies: [Double] = []
