@@ -1,4 +1,5 @@
 import Foundation
+import VisageEval
 
 /// The static `index.html` of a clustering run: a summary, then each group's contact sheet with
 /// its size, name, the command that enrols it, and its photos.
@@ -8,14 +9,14 @@ public enum IndexPage {
         var body = """
         <h1>Faces grouped by visage cluster</h1>
         <p class="summary">\(report.images) photos, \(report.faceCount) faces, \(report.groups.count) groups, \
-        \(report.unassigned.count) faces in no group · \(escape(report.method.rawValue)), threshold \
-        \(report.threshold), groups of ≥ \(report.minSize) · \(escape(report.pipeline)) · \(escape(report.created))</p>
+        \(report.unassigned.count) faces in no group · \(MarkupEscaping.escaped(report.method.rawValue)), threshold \
+        \(report.threshold), groups of ≥ \(report.minSize) · \(MarkupEscaping.escaped(report.pipeline)) · \(MarkupEscaping.escaped(report.created))</p>
         <p class="hint">The framed face is each group's representative. To name a group:
         <code>visage cluster --enroll ID NAME --report report.json</code></p>
 
         """
         for group in report.groups {
-            let title = group.name.map { " · <span class=\"name\">\(escape($0))</span>" } ?? ""
+            let title = group.name.map { " · <span class=\"name\">\(MarkupEscaping.escaped($0))</span>" } ?? ""
             body += """
             <section id="group-\(group.id)">
             <h2>Group \(group.id) · \(group.size) face\(group.size == 1 ? "" : "s")\(title)</h2>
@@ -62,31 +63,15 @@ public enum IndexPage {
     private static func sheet(_ name: String?, more: Int) -> String {
         guard let name else { return "" }
         let extra = more > 0 ? "<p class=\"more\">and \(more) more (see the list below)</p>" : ""
-        return "<img class=\"sheet\" src=\"\(escape(name))\" alt=\"faces\">\(extra)"
+        return "<img class=\"sheet\" src=\"\(MarkupEscaping.escaped(name))\" alt=\"faces\">\(extra)"
     }
 
     private static func faceList(_ faces: [ReportFace]) -> String {
         let items = faces.map { face -> String in
             let b = face.box
-            let known = face.knownAs.map { " — \(escape($0))" } ?? ""
-            return "<li>\(escape(face.image)) #\(face.face) [\(Int(b.left)), \(Int(b.top)), \(Int(b.right)), \(Int(b.bottom))]\(known)</li>"
+            let known = face.knownAs.map { " — \(MarkupEscaping.escaped($0))" } ?? ""
+            return "<li>\(MarkupEscaping.escaped(face.image)) #\(face.face) [\(Int(b.left)), \(Int(b.top)), \(Int(b.right)), \(Int(b.bottom))]\(known)</li>"
         }
         return "<details><summary>photos</summary><ul>\n\(items.joined(separator: "\n"))\n</ul></details>"
-    }
-
-    /// Escapes text for HTML.
-    static func escape(_ text: String) -> String {
-        var out = ""
-        for ch in text {
-            switch ch {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(ch)
-            }
-        }
-        return out
     }
 }

@@ -20,21 +20,6 @@ enum SVGRenderer {
         let r = (v * 100).rounded() / 100
         return r == r.rounded() ? String(Int(r)) : String(r)
     }
-
-    /// Escapes text for XML.
-    static func escape(_ s: String) -> String {
-        var out = ""
-        for c in s {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            default: out.append(c)
-            }
-        }
-        return out
-    }
 }
 
 extension SceneElement {
@@ -60,7 +45,7 @@ extension SceneElement {
             // The bitmap font is 7 px of cap height per scale; a monospace font of size
             // 10·scale has about that cap height.
             let rotate = vertical ? " transform=\"rotate(-90 \(n(at.x)) \(n(at.y)))\"" : ""
-            return "<text x=\"\(n(at.x))\" y=\"\(n(at.y))\" font-size=\"\(10 * scale)\" fill=\"\(color.hex)\" text-anchor=\"\(a)\"\(rotate)>\(SVGRenderer.escape(text))</text>"
+            return "<text x=\"\(n(at.x))\" y=\"\(n(at.y))\" font-size=\"\(10 * scale)\" fill=\"\(color.hex)\" text-anchor=\"\(a)\"\(rotate)>\(MarkupEscaping.escaped(text))</text>"
         }
     }
 }

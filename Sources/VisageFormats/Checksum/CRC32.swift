@@ -2,12 +2,23 @@
 
 /// The zlib / PNG / gzip CRC-32 checksum.
 public enum CRC32 {
-    /// The byte-wise lookup table for the reflected polynomial 0xEDB88320.
-    private static let table: [UInt32] = (0..<256).map { n -> UInt32 in
-        var c = UInt32(n)
-        for _ in 0..<8 { c = (c & 1) != 0 ? 0xEDB8_8320 ^ (c >> 1) : c >> 1 }
-        return c
-    }
+    /// Eight 256-entry tables for the reflected polynomial 0xEDB88320: table k gives the CRC of
+    /// a byte followed by k zero bytes, so that eight bytes are folded in per step.
+    private static let tables: [UInt32] = {
+        var t = [UInt32](repeating: 0, count: 8 * 256)
+        for i in 0..<256 {
+            var c = UInt32(i)
+            for _ in 0..<8 { c = c & 1 != 0 ? 0xEDB8_8320 ^ (c >> 1) : c >> 1 }
+            t[i] = c
+        }
+        for i in 0..<256 {
+            for k in 1..<8 {
+                let previous = t[(k - 1) * 256 + i]
+                t[k * 256 + i] = (previous >> 8) ^ t[Int(previous & 0xFF)]
+            }
+        }
+        return t
+    }()
 
     /// The CRC-32 of some bytes, equal to Python's `zlib.crc32(bytes)`.
     /// - Parameters:
@@ -15,9 +26,20 @@ public enum CRC32 {
     ///   - previous: the checksum of the preceding bytes when computing it piecewise (0 to start).
     public static func checksum(_ bytes: UnsafeRawBufferPointer, continuing previous: UInt32 = 0) -> UInt32 {
         var crc = ~previous
-        table.withUnsafeBufferPointer { t in
-            for byte in bytes {
-                crc = t[Int((crc ^ UInt32(byte)) & 0xFF)] ^ (crc >> 8)
+        tables.withUnsafeBufferPointer { t in
+            var i = 0
+            let n = bytes.count
+            while n - i >= 8 {
+                let lo = crc ^ (UInt32(bytes[i]) | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2]) << 16 | UInt32(bytes[i + 3]) << 24)
+                crc = t[7 * 256 + Int(lo & 0xFF)] ^ t[6 * 256 + Int((lo >> 8) & 0xFF)]
+                    ^ t[5 * 256 + Int((lo >> 16) & 0xFF)] ^ t[4 * 256 + Int(lo >> 24)]
+                    ^ t[3 * 256 + Int(bytes[i + 4])] ^ t[2 * 256 + Int(bytes[i + 5])]
+                    ^ t[256 + Int(bytes[i + 6])] ^ t[Int(bytes[i + 7])]
+                i += 8
+            }
+            while i < n {
+                crc = (crc >> 8) ^ t[Int((crc ^ UInt32(bytes[i])) & 0xFF)]
+                i += 1
             }
         }
         return ~crc

@@ -83,7 +83,7 @@ struct PyTorchZipArchive {
             throw PyTorchFormatError.truncated(offset: start, needed: entry.compressedSize, available: r.remaining)
         }
         let range = start..<(start + entry.compressedSize)
-        guard PyTorchCRC32.checksum(bytes, range: range) == entry.crc32 else {
+        guard bytes.withUnsafeBytes({ CRC32.checksum(UnsafeRawBufferPointer(rebasing: $0[range])) }) == entry.crc32 else {
             throw PyTorchFormatError.zipChecksumMismatch(name: entry.name)
         }
         return range
