@@ -4,8 +4,9 @@ import Dispatch
 /// The numerical back end: OpenBLAS, loaded at first use with the right kernels for this CPU.
 ///
 /// OpenBLAS chooses its kernels when the library loads. Visage loads it itself (after setting
-/// `OPENBLAS_CORETYPE` from the CPU's features unless the user set it), so no environment
-/// variable is needed. Without OpenBLAS a portable built-in kernel keeps results correct.
+/// `OPENBLAS_CORETYPE` from the CPU's features and `OPENBLAS_THREAD_TIMEOUT` to 4 unless the
+/// user set them), so no environment variable is needed. Without OpenBLAS a portable built-in
+/// kernel keeps results correct.
 public enum Backend {
     /// A description of the back end in use.
     public struct Info: Sendable, CustomStringConvertible {

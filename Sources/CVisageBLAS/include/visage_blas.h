@@ -7,7 +7,9 @@
 /// library is loaded: Debian's OpenBLAS 0.3.21 does not recognise some recent CPUs and falls
 /// back to slow generic kernels. When `OPENBLAS_CORETYPE` is not set by the user, this sets it
 /// from the CPU's features (AVX-512 -> SkylakeX, AVX2+FMA -> Haswell) and then loads the
-/// library. Without OpenBLAS a portable built-in kernel is used (correct, slower).
+/// library. Unless the user set it, `OPENBLAS_THREAD_TIMEOUT` is set to 4 (idle BLAS threads
+/// sleep almost at once instead of spinning while Visage's own loops need the cores).
+/// Without OpenBLAS a portable built-in kernel is used (correct, slower).
 ///
 /// Returns 0 when OpenBLAS was loaded, 1 when the built-in kernel is in use.
 /// Safe to call many times from many threads; the work is done once.
