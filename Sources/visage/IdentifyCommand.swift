@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Visage
 import VisageImage
+import VisageModels
 import VisageRecognition
 import VisageStore
 
@@ -26,10 +27,21 @@ struct IdentifyCommand: ParsableCommand {
     @Option(name: .long, help: "Candidates listed per face.")
     var top: Int = 3
 
-    @Option(name: .long, help: ArgumentHelp(
-        "Decision threshold (default: the model's for the gallery's size).",
-        discussion: "dlib-resnet: 0.6 up to 7 people, then lower as the gallery grows (0.568 for 20, 0.515 for 100, 0.449 for 1,000) so that about one stranger in 20 is named; the value used is printed with each face."))
+    @Option(name: .long, help: ArgumentHelp("Decision threshold (default: the model's for the gallery's size).",
+                                            discussion: thresholdDiscussion))
     var threshold: Float?
+
+    /// The default thresholds by gallery size, from the model registry.
+    private static var thresholdDiscussion: String {
+        let descriptor = ModelDescriptor.of(.dlibResNet)
+        guard let rule = descriptor.openSet else { return "" }
+        let v = descriptor.defaultThreshold
+        let t = { (people: Int) in String(format: "%.3f", rule.threshold(people: people, verification: v)) }
+        let kept = (1...1000).last { rule.threshold(people: $0, verification: v) >= v } ?? 1
+        return "dlib-resnet: \(v) up to \(kept) people, then lower as the gallery grows (\(t(20)) for 20, "
+            + "\(t(100)) for 100, \(t(1000)) for 1,000) so that about one stranger in "
+            + "\(Int((1 / rule.strangerFalseAcceptRate).rounded())) is named; the value used is printed with each face."
+    }
 
     @Option(name: .long, help: "Compare to each person's nearest photo or to their centroid.")
     var match: MatchOption = .nearest

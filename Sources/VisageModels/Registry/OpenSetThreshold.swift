@@ -50,7 +50,8 @@ public struct OpenSetThreshold: Sendable, Equatable {
     ///   - people: the number of people searched (a person with many photos counts once).
     ///   - verification: the encoder's 1:1 threshold, the cap.
     /// - Returns: `verification` for an empty table or a gallery of at most one person, else
-    ///   `min(verification, max(floor, t(K)))`.
+    ///   `min(verification, t(K))` with t(K) kept within the curve's distances (``floor`` at
+    ///   the lowest).
     public func threshold(people: Int, verification: Float) -> Float {
         guard people > 1, let first = impostorRates.first, let last = impostorRates.last else { return verification }
         // 1 − (1 − a)^(1/K), computed without cancellation for large K.
