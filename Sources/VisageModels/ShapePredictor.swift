@@ -11,18 +11,30 @@ import VisageImage
 public struct ShapePredictor: Sendable {
     /// The trees and feature pixels.
     public let model: ShapePredictorModel
+    /// The model rearranged for the AVX2 kernels, or nil when the portable code runs.
+    let packed: [PackedCascade]?
 
     /// Wraps a loaded model.
-    public init(model: ShapePredictorModel) {
+    /// - Parameters:
+    ///   - model: the trees and feature pixels.
+    ///   - kernels: `.automatic` (AVX2 when the CPU has it and the trees have depth 4, as dlib's
+    ///     models do) or `.portable`; both give the same landmarks.
+    public init(model: ShapePredictorModel, kernels: Kernels = .automatic) {
         self.model = model
+        self.packed = kernels == .automatic ? Self.pack(model) : nil
     }
 
     /// Loads a dlib shape predictor file.
-    /// - Parameter url: the `.dat` file.
+    /// - Parameters:
+    ///   - url: the `.dat` file.
+    ///   - kernels: `.automatic` (default) or `.portable`.
     /// - Throws: `DlibFormatError` when the file is unreadable or corrupt.
-    public init(contentsOf url: URL) throws {
-        self.init(model: try ShapePredictorModel(contentsOf: url))
+    public init(contentsOf url: URL, kernels: Kernels = .automatic) throws {
+        self.init(model: try ShapePredictorModel(contentsOf: url), kernels: kernels)
     }
+
+    /// Whether `predict` runs the AVX2 kernels (see ``Kernels``).
+    public var runsAVX2Kernels: Bool { packed != nil }
 
     /// The number of landmarks predicted.
     public var landmarkCount: Int { model.landmarkCount }
@@ -33,6 +45,9 @@ public struct ShapePredictor: Sendable {
     ///   - box: the face box, inclusive bounds (as from a face detector); it may extend past the image.
     /// - Returns: `landmarkCount` pixel positions in image coordinates.
     public func predict(image: Image, box: PixelRect) -> [PixelPoint] {
+        if let packed, image.width <= Int(Int32.max), image.height <= Int(Int32.max) {
+            return predictPacked(packed, image: image, box: box)
+        }
         let n = model.landmarkCount
         var shape = model.initialShape
         var features = [Float]()
@@ -73,7 +88,14 @@ public struct ShapePredictor: Sendable {
                 apply(cascade, features: features, to: &shape, offsets: &offsets)
             }
         }
-        return (0..<n).map { i in
+        return pixelPoints(shape, box: box)
+    }
+
+    /// Box-normalised landmarks to pixels, rounded as dlib does.
+    func pixelPoints(_ shape: [Float], box: PixelRect) -> [PixelPoint] {
+        let left = Double(box.left), top = Double(box.top)
+        let boxWidth = Double(box.right - box.left), boxHeight = Double(box.bottom - box.top)
+        return (0..<model.landmarkCount).map { i in
             PixelPoint(x: Int((left + Double(shape[2 * i]) * boxWidth + 0.5).rounded(.down)),
                        y: Int((top + Double(shape[2 * i + 1]) * boxHeight + 0.5).rounded(.down)))
         }

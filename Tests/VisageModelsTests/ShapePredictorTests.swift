@@ -63,6 +63,43 @@ final class ShapePredictorTests: XCTestCase {
         }
     }
 
+    /// The AVX2 kernels against the portable code on 30 boxes per reference face (shifted,
+    /// scaled, partly or wholly outside the image), RGB and gray, both models: identical landmarks.
+    func testKernelsGiveThePortableLandmarks() throws {
+        let sp5URL = try TestData.model("shape_predictor_5_face_landmarks.dat")
+        let sp68URL = try TestData.model("shape_predictor_68_face_landmarks.dat")
+        let fast = [try ShapePredictor(contentsOf: sp5URL), try ShapePredictor(contentsOf: sp68URL)]
+        let portable = [try ShapePredictor(contentsOf: sp5URL, kernels: .portable),
+                        try ShapePredictor(contentsOf: sp68URL, kernels: .portable)]
+        #if arch(x86_64)
+        XCTAssertTrue(fast.allSatisfy(\.runsAVX2Kernels), "this x86-64 machine has AVX2: the kernels must run")
+        #endif
+        XCTAssertFalse(portable.contains(where: \.runsAVX2Kernels))
+        var state: UInt64 = 12_345
+        func next(_ range: ClosedRange<Int>) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return range.lowerBound + Int((state >> 33) % UInt64(range.count))
+        }
+        var compared = 0
+        for face in try referenceFaces() {
+            let image = try loadImage(face.image)
+            let gray = grayscale(image)
+            let size = face.box.right - face.box.left
+            for trial in 0..<30 {
+                let scale = next(60...160), dx = next(-size...size) / (trial < 20 ? 4 : 1), dy = next(-size...size) / (trial < 20 ? 4 : 1)
+                let side = size * scale / 100
+                let box = PixelRect(left: face.box.left + dx, top: face.box.top + dy,
+                                    right: face.box.left + dx + side, bottom: face.box.top + dy + side)
+                for (a, b) in zip(fast, portable) {
+                    XCTAssertEqual(a.predict(image: image, box: box), b.predict(image: image, box: box), "\(face.image) \(box)")
+                    XCTAssertEqual(a.predict(image: gray, box: box), b.predict(image: gray, box: box), "\(face.image) \(box) gray")
+                    compared += 2
+                }
+            }
+        }
+        XCTAssertEqual(compared, 9 * 30 * 4)
+    }
+
     func testBoxesOutsideTheImageDoNotCrash() throws {
         let sp5 = try ShapePredictor(contentsOf: try TestData.model("shape_predictor_5_face_landmarks.dat"))
         let image = Image(width: 20, height: 10, format: .rgb, fill: 128)
