@@ -1,127 +1,214 @@
 // Integer dot products of one-byte codes (0...255) with signed 6-bit query weights (AVX2), for
 // the int8 index.
 //
-// vpmaddubsw multiplies 32 codes by 32 weights and adds adjacent products into 16 int16 lanes;
-// with |weight| <= 31 two such results add up without overflow (2 * 2 * 255 * 31 < 2^15), so
-// 64 components cost two vpmaddubsw, one vpaddw, one vpmaddwd (to int32) and one vpaddd.
-// A 2-query x 4-row register tile runs over the whole dimension and its eight accumulators are
-// reduced with one horizontal-add tree; rows are taken a block at a time so that they stay in
-// L1 while every query passes over them.
+// Layout. Rows are taken a block at a time (about 16 KB of codes, at most 128 rows) and
+// transposed into the scratch in "vertical" form: for each group of eight rows and each four
+// dimensions 4k...4k+3, one 32-byte vector holds those four codes of row 0, then of row 1, ...,
+// of row 7 (32-bit lane i is row i). A query's four weights 4k...4k+3 broadcast to all eight
+// lanes (vpbroadcastd) then line up with every row, and
+//
+//   vpmaddubsw(codes 4k..4k+3, w) + vpmaddubsw(codes 4k+4..4k+7, w')   (16 int16: 4 products each)
+//   vpmaddwd(that, ones)                                               (8 int32: one per row)
+//
+// adds eight dimensions of eight rows straight into one int32 lane per row: the accumulators
+// end as the eight dot products and are stored with one vector store, with no horizontal
+// reduction (the row-major kernel this replaces ended every 2 x 4 tile with a tree of six
+// vphaddd, after only two loop steps at d = 128). The transpose (24 shuffles per 8 rows x 32
+// bytes) is paid once per block and shared by every query; it is the main cost left when there
+// are only one or two queries.
+//
+// Exact: a vpmaddubsw lane is c0 w0 + c1 w1 with |.| <= 2 * 255 * 31 = 15810 (no saturation),
+// the vpaddw of two is at most 31620 < 2^15 (no wrap), and the int32 sums hold any dimension
+// below 2^31 / (255 * 31), about 270,000. Dimensions are padded to a multiple of 8 with zero
+// codes (the query weights past `dimension` are zero too, and are read only up to the query
+// stride), rows past the last with zero codes whose sums are not stored.
+//
+// Register tile: 3 queries x 2 groups of eight rows: six accumulators, four code vectors, two
+// broadcasts, two temporaries and the ones, 15 of the 16 ymm registers (a 4 x 2 tile needs 17
+// and clang spills an accumulator and reloads the ones in the loop). Each loaded code vector
+// serves three queries, each broadcast two groups; per 8 dimensions x 6 (query, group) pairs the
+// loop is 18 multiply uops (vpmaddubsw, vpmaddwd: two pipes on Zen 3), i.e. 1.5 cycles per 64
+// products, against 4 cycles per 64 for float32 FMAs. While the queries pass over a block, the
+// next block's codes are prefetched. One or two queries go to the row-major kernel
+// (int8_dots_rows.c) instead: for them the transpose costs more than the reduction it saves.
+
 #include "visage_kernels.h"
 
 #include <string.h>
 
-#define BLOCK_ROWS 64
+#define BLOCK_BYTES 16384 // codes per transposed block
+#define TILE_Q 3            // queries per register tile
+#define TILE_R 2            // groups of eight rows per register tile
 
 static inline int padded(int d) { return (d + 63) & ~63; }
+static inline int padded8(int d) { return (d + 7) & ~7; }
 
 int visage_int8_query_stride(int dimension) { return padded(dimension); }
 
-size_t visage_int8_scratch_count(int dimension) { return (size_t)4 * (size_t)padded(dimension); }
+// Rows per transposed block: about BLOCK_BYTES of codes (so that the block and the queries stay
+// in L1 together), 16 to 128 rows, a multiple of 16 (whole 8 x 2 tiles).
+static inline int block_rows(int d) {
+    const int n = (BLOCK_BYTES / padded8(d)) & ~15;
+    return n < 16 ? 16 : n > 128 ? 128 : n;
+}
+
+size_t visage_int8_scratch_count(int dimension) {
+    // The vertical block, or four zero-padded rows for visage_int8_dots_rows_avx2.
+    const size_t vertical = (size_t)block_rows(dimension) * (size_t)padded8(dimension);
+    const size_t rows = (size_t)4 * (size_t)padded(dimension);
+    return vertical > rows ? vertical : rows;
+}
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
 
 #define AVX2 __attribute__((target("avx2")))
+#define INLINE static inline __attribute__((always_inline))
 
-AVX2 static inline __m256i load(const void *p) { return _mm256_loadu_si256((const __m256i *)p); }
+AVX2 INLINE __m256i load(const void *p) { return _mm256_loadu_si256((const __m256i *)p); }
 
-// Sixty-four products of codes x and weights w, in eight int32 lanes.
-AVX2 static inline __m256i step(__m256i x0, __m256i x1, const int8_t *w, __m256i ones) {
-    __m256i p = _mm256_add_epi16(_mm256_maddubs_epi16(x0, load(w)), _mm256_maddubs_epi16(x1, load(w + 32)));
-    return _mm256_madd_epi16(p, ones);
+// The four weights at w in every 32-bit lane.
+AVX2 INLINE __m256i broadcast4(const int8_t *w) {
+    int32_t v;
+    memcpy(&v, w, 4);
+    return _mm256_set1_epi32(v);
 }
 
-// [sum a0, ..., sum a7] in one vector.
-AVX2 static inline __m256i reduce8(__m256i a0, __m256i a1, __m256i a2, __m256i a3,
-                                  __m256i a4, __m256i a5, __m256i a6, __m256i a7) {
-    __m256i x = _mm256_hadd_epi32(_mm256_hadd_epi32(a0, a1), _mm256_hadd_epi32(a2, a3));
-    __m256i y = _mm256_hadd_epi32(_mm256_hadd_epi32(a4, a5), _mm256_hadd_epi32(a6, a7));
-    return _mm256_add_epi32(_mm256_permute2x128_si256(x, y, 0x20), _mm256_permute2x128_si256(x, y, 0x31));
+// Transposes eight rows of 32 bytes (eight 32-bit words each) so that vector k holds word k of
+// rows 0...7, and stores the first `n` of those vectors at dst, dst + 32, ...
+AVX2 INLINE void transpose8(__m256i r0, __m256i r1, __m256i r2, __m256i r3, __m256i r4, __m256i r5,
+                            __m256i r6, __m256i r7, uint8_t *dst, int n) {
+    __m256i t0 = _mm256_unpacklo_epi32(r0, r1), t1 = _mm256_unpackhi_epi32(r0, r1);
+    __m256i t2 = _mm256_unpacklo_epi32(r2, r3), t3 = _mm256_unpackhi_epi32(r2, r3);
+    __m256i t4 = _mm256_unpacklo_epi32(r4, r5), t5 = _mm256_unpackhi_epi32(r4, r5);
+    __m256i t6 = _mm256_unpacklo_epi32(r6, r7), t7 = _mm256_unpackhi_epi32(r6, r7);
+    __m256i u0 = _mm256_unpacklo_epi64(t0, t2), u1 = _mm256_unpackhi_epi64(t0, t2);
+    __m256i u2 = _mm256_unpacklo_epi64(t1, t3), u3 = _mm256_unpackhi_epi64(t1, t3);
+    __m256i u4 = _mm256_unpacklo_epi64(t4, t6), u5 = _mm256_unpackhi_epi64(t4, t6);
+    __m256i u6 = _mm256_unpacklo_epi64(t5, t7), u7 = _mm256_unpackhi_epi64(t5, t7);
+    // u0 = word 0 of rows 0-3 (low half) | word 4 of rows 0-3 (high half), u1 words 1 | 5, ...
+    __m256i v[8] = {
+        _mm256_permute2x128_si256(u0, u4, 0x20), _mm256_permute2x128_si256(u1, u5, 0x20),
+        _mm256_permute2x128_si256(u2, u6, 0x20), _mm256_permute2x128_si256(u3, u7, 0x20),
+        _mm256_permute2x128_si256(u0, u4, 0x31), _mm256_permute2x128_si256(u1, u5, 0x31),
+        _mm256_permute2x128_si256(u2, u6, 0x31), _mm256_permute2x128_si256(u3, u7, 0x31),
+    };
+    for (int k = 0; k < n; k++) _mm256_storeu_si256((__m256i *)(dst + 32 * k), v[k]);
 }
 
-// Two queries (w0, w1) by four rows (x, stride ldx; dp a multiple of 64): [q0 r0..r3, q1 r0..r3].
-AVX2 static inline __m256i tile_2x4(const uint8_t *x, long ldx, int dp, const int8_t *w0, const int8_t *w1) {
-    const __m256i ones = _mm256_set1_epi16(1);
-    const uint8_t *x1 = x + ldx, *x2 = x1 + ldx, *x3 = x2 + ldx;
-    __m256i a0 = _mm256_setzero_si256(), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
-    for (int j = 0; j < dp; j += 64) {
-        __m256i u = load(x + j), v = load(x + j + 32);
-        a0 = _mm256_add_epi32(a0, step(u, v, w0 + j, ones));
-        b0 = _mm256_add_epi32(b0, step(u, v, w1 + j, ones));
-        u = load(x1 + j), v = load(x1 + j + 32);
-        a1 = _mm256_add_epi32(a1, step(u, v, w0 + j, ones));
-        b1 = _mm256_add_epi32(b1, step(u, v, w1 + j, ones));
-        u = load(x2 + j), v = load(x2 + j + 32);
-        a2 = _mm256_add_epi32(a2, step(u, v, w0 + j, ones));
-        b2 = _mm256_add_epi32(b2, step(u, v, w1 + j, ones));
-        u = load(x3 + j), v = load(x3 + j + 32);
-        a3 = _mm256_add_epi32(a3, step(u, v, w0 + j, ones));
-        b3 = _mm256_add_epi32(b3, step(u, v, w1 + j, ones));
+// Rows x[0 .. nr) (stride d, nr in 1...8) into the vertical layout at dst: kp = padded8(d) / 4
+// vectors of 32 bytes; dimensions past d and rows past nr are zero.
+AVX2 static void transpose_group(const uint8_t *x, int nr, int d, int kp, uint8_t *dst) {
+    int j = 0;
+    if (nr == 8) {
+        for (; j + 32 <= d; j += 32) {
+            const uint8_t *p = x + j;
+            transpose8(load(p), load(p + d), load(p + 2 * d), load(p + 3 * d), load(p + 4 * d),
+                       load(p + 5 * d), load(p + 6 * d), load(p + 7 * d), dst + 8 * j, 8);
+        }
     }
-    return reduce8(a0, a1, a2, a3, b0, b1, b2, b3);
-}
-
-// One query (w0) by four rows: [q0 r0..r3, q0 r0..r3].
-AVX2 static inline __m256i tile_1x4(const uint8_t *x, long ldx, int dp, const int8_t *w0) {
-    const __m256i ones = _mm256_set1_epi16(1);
-    const uint8_t *x1 = x + ldx, *x2 = x1 + ldx, *x3 = x2 + ldx;
-    __m256i a0 = _mm256_setzero_si256(), a1 = a0, a2 = a0, a3 = a0;
-    for (int j = 0; j < dp; j += 64) {
-        a0 = _mm256_add_epi32(a0, step(load(x + j), load(x + j + 32), w0 + j, ones));
-        a1 = _mm256_add_epi32(a1, step(load(x1 + j), load(x1 + j + 32), w0 + j, ones));
-        a2 = _mm256_add_epi32(a2, step(load(x2 + j), load(x2 + j + 32), w0 + j, ones));
-        a3 = _mm256_add_epi32(a3, step(load(x3 + j), load(x3 + j + 32), w0 + j, ones));
+    for (; j < d; j += 32) {
+        // The last (partial) 32 dimensions, or every dimension of a partial group: rows
+        // copied to a zeroed buffer first, so that nothing past a row or past the codes is read.
+        uint8_t t[8][32];
+        memset(t, 0, sizeof t);
+        const int w = d - j < 32 ? d - j : 32;
+        for (int i = 0; i < nr; i++) memcpy(t[i], x + (long)i * d + j, (size_t)w);
+        const int n = kp - j / 4 < 8 ? kp - j / 4 : 8;
+        transpose8(load(t[0]), load(t[1]), load(t[2]), load(t[3]), load(t[4]), load(t[5]), load(t[6]),
+                   load(t[7]), dst + 8 * j, n);
     }
-    return reduce8(a0, a1, a2, a3, a0, a1, a2, a3);
 }
 
-// One group of (up to) four rows against every query; `nr` rows are stored.
-AVX2 static inline void group(const uint8_t *x, long ldx, int dp, int nr, const int8_t *queries, int query_count,
-                              int qs, int32_t *out, int ldo) {
-    for (int q = 0; q < query_count; q += 2) {
-        const int8_t *w0 = queries + (long)q * qs;
-        const int pair = q + 1 < query_count;
-        __m256i s = !pair ? tile_1x4(x, ldx, dp, w0)
-                  : dp == 128 ? tile_2x4(x, ldx, 128, w0, w0 + qs) : tile_2x4(x, ldx, dp, w0, w0 + qs);
-        int32_t *o0 = out + (long)q * ldo, *o1 = o0 + ldo;
-        if (nr == 4) {
-            _mm_storeu_si128((__m128i *)o0, _mm256_castsi256_si128(s));
-            if (pair) _mm_storeu_si128((__m128i *)o1, _mm256_extracti128_si256(s, 1));
-        } else {
-            int32_t t[8];
-            _mm256_storeu_si256((__m256i *)t, s);
-            for (int i = 0; i < nr; i++) {
-                o0[i] = t[i];
-                if (pair) o1[i] = t[4 + i];
+// NQ queries (w, stride qs) by NR groups of eight rows (x, kp vectors per group) over kp / 2
+// steps of eight dimensions; group g's eight sums for query q go to o + q * ldo + 8 * g, the
+// first `nr` of them when nr < 8 (then NR is 1).
+AVX2 INLINE void tile(const uint8_t *x, int kp, const int8_t *w, long qs, int32_t *o, long ldo, int nr,
+                      const int NQ, const int NR) {
+    const __m256i ones = _mm256_set1_epi16(1);
+    __m256i acc[TILE_Q][TILE_R];
+    for (int q = 0; q < NQ; q++)
+        for (int g = 0; g < NR; g++) acc[q][g] = _mm256_setzero_si256();
+    const long gs = 32L * kp;
+    for (int k = 0; k < kp; k += 2) {
+        __m256i a[TILE_R], b[TILE_R];
+        for (int g = 0; g < NR; g++) {
+            a[g] = load(x + g * gs + 32L * k);
+            b[g] = load(x + g * gs + 32L * k + 32);
+        }
+        for (int q = 0; q < NQ; q++) {
+            const __m256i wa = broadcast4(w + q * qs + 4 * k), wb = broadcast4(w + q * qs + 4 * k + 4);
+            for (int g = 0; g < NR; g++) {
+                __m256i p = _mm256_add_epi16(_mm256_maddubs_epi16(a[g], wa), _mm256_maddubs_epi16(b[g], wb));
+                acc[q][g] = _mm256_add_epi32(acc[q][g], _mm256_madd_epi16(p, ones));
             }
         }
+    }
+    for (int q = 0; q < NQ; q++) {
+        for (int g = 0; g < NR; g++) {
+            int32_t *dst = o + q * ldo + 8 * g;
+            if (nr == 8) {
+                _mm256_storeu_si256((__m256i *)dst, acc[q][g]);
+            } else {
+                int32_t t[8];
+                _mm256_storeu_si256((__m256i *)t, acc[q][g]);
+                memcpy(dst, t, sizeof(int32_t) * (size_t)nr);
+            }
+        }
+    }
+}
+
+// Every query against `groups` transposed groups (the last one with `last` rows, 1...8).
+// While the queries pass over this block, the next block's codes (`next`, `next_bytes`) are
+// prefetched a slice per query tile, so that its transpose does not wait on memory.
+AVX2 static void block(const uint8_t *x, int kp, int groups, int last, const int8_t *queries, int query_count,
+                       long qs, int32_t *out, long ldo, const uint8_t *next, long next_bytes) {
+    const long gs = 32L * kp;
+    const int full = last == 8 ? groups : groups - 1;  // groups with eight rows
+    const long tiles = query_count / TILE_Q + 1, slice = (next_bytes / tiles + 63) & ~63L;
+    long ahead = 0;
+    int q = 0;
+    for (; q + TILE_Q <= query_count; q += TILE_Q) {
+        for (long end = ahead + slice < next_bytes ? ahead + slice : next_bytes; ahead < end; ahead += 64)
+            _mm_prefetch((const char *)next + ahead, _MM_HINT_T0);
+        const int8_t *w = queries + q * qs;
+        int32_t *o = out + q * ldo;
+        int g = 0;
+        for (; g + TILE_R <= full; g += TILE_R) tile(x + g * gs, kp, w, qs, o + 8 * g, ldo, 8, TILE_Q, TILE_R);
+        for (; g < full; g++) tile(x + g * gs, kp, w, qs, o + 8 * g, ldo, 8, TILE_Q, 1);
+        if (full < groups) tile(x + g * gs, kp, w, qs, o + 8 * g, ldo, last, TILE_Q, 1);
+    }
+    for (; ahead < next_bytes; ahead += 64) _mm_prefetch((const char *)next + ahead, _MM_HINT_T0);
+    // The last query_count % TILE_Q queries, one at a time.
+    for (; q < query_count; q++) {
+        const int8_t *w = queries + q * qs;
+        int32_t *o = out + q * ldo;
+        int g = 0;
+        for (; g + TILE_R <= full; g += TILE_R) tile(x + g * gs, kp, w, qs, o + 8 * g, ldo, 8, 1, TILE_R);
+        for (; g < full; g++) tile(x + g * gs, kp, w, qs, o + 8 * g, ldo, 8, 1, 1);
+        if (full < groups) tile(x + g * gs, kp, w, qs, o + 8 * g, ldo, last, 1, 1);
     }
 }
 
 AVX2 void visage_int8_dots_avx2(const uint8_t *codes, int rows, int dimension, const int8_t *queries,
                                 int query_count, int query_stride, uint8_t *scratch, int32_t *out, int ldo) {
     if (rows <= 0 || query_count <= 0 || dimension <= 0) return;
-    const int d = dimension, dp = padded(d);
-    // Rows are read in place when the dimension is a multiple of 64; otherwise each group of
-    // four is copied into the zero-padded scratch first.
-    const int direct = d == dp;
-    const int full = direct ? rows & ~3 : 0;
-    for (int r0 = 0; r0 < full; r0 += BLOCK_ROWS) {
-        const int end = r0 + BLOCK_ROWS < full ? r0 + BLOCK_ROWS : full;
-        for (int q = 0; q < query_count; q += 2) {
-            const int nq = q + 1 < query_count ? 2 : 1;
-            for (int r = r0; r < end; r += 4) {
-                group(codes + (long)r * d, d, dp, 4, queries + (long)q * query_stride, nq, query_stride,
-                      out + (long)q * ldo + r, ldo);
-            }
-        }
+    if (query_count <= 2) {
+        // Too few queries to pay for the transpose.
+        visage_int8_dots_rows_avx2(codes, rows, dimension, queries, query_count, query_stride, scratch, out, ldo);
+        return;
     }
-    for (int r = full; r < rows; r += 4) {
-        const int nr = rows - r < 4 ? rows - r : 4;
-        memset(scratch, 0, (size_t)4 * (size_t)dp);
-        for (int i = 0; i < nr; i++) memcpy(scratch + (long)i * dp, codes + (long)(r + i) * d, (size_t)d);
-        group(scratch, dp, dp, nr, queries, query_count, query_stride, out + r, ldo);
+    const int d = dimension, kp = padded8(d) / 4, br = block_rows(d);
+    for (int r0 = 0; r0 < rows; r0 += br) {
+        const int nb = rows - r0 < br ? rows - r0 : br;
+        const int groups = (nb + 7) / 8, last = nb - 8 * (groups - 1);
+        for (int g = 0; g < groups; g++) {
+            transpose_group(codes + (long)(r0 + 8 * g) * d, g + 1 < groups ? 8 : last, d, kp,
+                            scratch + 32L * kp * g);
+        }
+        const long next = rows - r0 - nb < br ? rows - r0 - nb : br;
+        block(scratch, kp, groups, last, queries, query_count, query_stride, out + r0, ldo,
+              codes + (long)(r0 + nb) * d, next * d);
     }
 }
 

@@ -6,7 +6,9 @@ import VisageNN
 ///
 /// Two strategies:
 /// - Tiles (``kernelTileRows`` rows) spread over the back end's threads, each thread with its
-///   own candidate lists (merged at the end) and its products kept in cache for the selection.
+///   own candidate lists (merged at the end) and its products kept in cache for the selection;
+///   batches of ``queriesPerWorker`` queries per thread or more split the queries instead, each
+///   thread scanning every tile for its share.
 ///   With AVX2 (``avx2``) the C kernels of `CVisageKernels` compute the products of a block of
 ///   queries with the tile: int8 codes against 6-bit query weights (`vpmaddubsw`, the codes read
 ///   once per batch), float32 rows with FMAs. Without AVX2 the portable ``DotKernels`` run here
@@ -26,6 +28,8 @@ struct Scanner {
     static let kernelTileRows = 1024
     /// Queries per kernel call.
     static let kernelQueryBlock = 64
+    /// Batches with at least this many queries per thread are split by queries, not by rows.
+    static let queriesPerWorker = 8
     /// Float16 rows decoded at a time by the kernel strategy.
     static let decodeSliceRows = 128
 
@@ -106,6 +110,28 @@ struct Scanner {
         for (i, s) in segments.enumerated() {
             for start in stride(from: 0, to: s.count, by: Self.kernelTileRows) { tiles.append((i, start)) }
         }
+        // Large batches: each thread scans every row for its share of the queries. Every query
+        // then has one candidate list over all rows (fewer insertions than one list per thread
+        // over part of the rows, and no merge).
+        let queryWorkers = Swift.min(Backend.threads, queries.count / Self.queriesPerWorker)
+        if queryWorkers > 1 {
+            var perWorker = [[CandidateList]](repeating: [], count: queryWorkers)
+            perWorker.withUnsafeMutableBufferPointer { slots in
+                Backend.parallelFor(queryWorkers) { w in
+                    let range = (w * queries.count / queryWorkers)..<((w + 1) * queries.count / queryWorkers)
+                    var lists = [CandidateList](repeating: fresh, count: range.count)
+                    var scratch = TileScratch(precision: precision, dimension: queries.dimension,
+                                              queries: Swift.min(range.count, Self.kernelQueryBlock))
+                    for (segment, start) in tiles {
+                        let s = segments[segment]
+                        scanTile(s, start: start, rows: Swift.min(Self.kernelTileRows, s.count - start), queries: range,
+                                 scratch: &scratch, lists: &lists)
+                    }
+                    slots[w] = lists
+                }
+            }
+            return perWorker.flatMap { $0 }
+        }
         let workers = Swift.max(1, Swift.min(Backend.threads, tiles.count))
         var perWorker = [[CandidateList]](repeating: [], count: workers)
         perWorker.withUnsafeMutableBufferPointer { slots in
@@ -117,7 +143,7 @@ struct Scanner {
                     let s = segments[tiles[t].segment]
                     let start = tiles[t].start
                     scanTile(s, start: start, rows: Swift.min(Self.kernelTileRows, s.count - start),
-                             scratch: &scratch, lists: &lists)
+                             queries: 0..<queries.count, scratch: &scratch, lists: &lists)
                 }
                 slots[w] = lists
             }
@@ -129,12 +155,13 @@ struct Scanner {
         return lists.isEmpty ? [CandidateList](repeating: fresh, count: queries.count) : lists
     }
 
-    private func scanTile(_ s: SegmentView, start: Int, rows: Int, scratch: inout TileScratch,
+    /// Scans one tile for the queries `range`, whose lists are `lists[0 ..< range.count]`.
+    private func scanTile(_ s: SegmentView, start: Int, rows: Int, queries range: Range<Int>, scratch: inout TileScratch,
                           lists: inout [CandidateList]) {
-        let d = queries.dimension, ldo = Self.kernelTileRows
+        let d = queries.dimension, ldo = Self.kernelTileRows, first = range.lowerBound
         if precision == .int8, let codes = s.codes {
-            for q0 in stride(from: 0, to: queries.count, by: Self.kernelQueryBlock) {
-                let nq = Swift.min(Self.kernelQueryBlock, queries.count - q0)
+            for q0 in stride(from: first, to: range.upperBound, by: Self.kernelQueryBlock) {
+                let nq = Swift.min(Self.kernelQueryBlock, range.upperBound - q0)
                 if avx2 {
                     let stride = queries.byteWeightStride
                     queries.byteWeights.withUnsafeBufferPointer { w in
@@ -150,14 +177,14 @@ struct Scanner {
                 for qi in 0..<nq {
                     Selection.select(UnsafePointer(scratch.ints + qi * ldo), a: queries.a[q0 + qi],
                                      b: queries.b[q0 + qi], segment: s, start: start, count: rows,
-                                     removed: removed, into: &lists[q0 + qi])
+                                     removed: removed, into: &lists[q0 + qi - first])
                 }
             }
             return
         }
         queries.vectors.withUnsafeBufferPointer { qv in
-            for q0 in stride(from: 0, to: queries.count, by: Self.kernelQueryBlock) {
-                let nq = Swift.min(Self.kernelQueryBlock, queries.count - q0)
+            for q0 in stride(from: first, to: range.upperBound, by: Self.kernelQueryBlock) {
+                let nq = Swift.min(Self.kernelQueryBlock, range.upperBound - q0)
                 if avx2Kernel {
                     visage_float_dots_avx2(s.vectors + start * d, Int32(rows), Int32(d), qv.baseAddress! + q0 * d,
                                            Int32(nq), scratch.floats, Int32(ldo))
@@ -177,7 +204,7 @@ struct Scanner {
                 }
                 for qi in 0..<nq {
                     Selection.select(UnsafePointer(scratch.floats + qi * ldo), a: -2, b: 0, segment: s,
-                                     start: start, count: rows, removed: removed, into: &lists[q0 + qi])
+                                     start: start, count: rows, removed: removed, into: &lists[q0 + qi - first])
                 }
             }
         }

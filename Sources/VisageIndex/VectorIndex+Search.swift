@@ -84,10 +84,23 @@ extension VectorIndex {
         var hits: [SearchHit] = []
         hits.reserveCapacity(list.count)
         let d = dimension, d8 = dimension & ~7
+        // The candidates are scattered rows: request all their cache lines first, so that the
+        // misses overlap instead of coming one row at a time.
+        var located: [(segment: SegmentView, local: Int)] = []
+        located.reserveCapacity(list.count)
         for i in 0..<list.count {
             let row = list.entries[i].row
             guard let v = segments.last(where: { $0.firstRow <= row }) else { continue }
             let local = row - v.firstRow
+            let x = UnsafeRawPointer(v.vectors + local * d)
+            let bytes = d * MemoryLayout<Float>.stride
+            for offset in stride(from: 0, to: bytes, by: 64) { visage_prefetch(x + offset) }
+            visage_prefetch(x + bytes - 1)
+            visage_prefetch(v.ids + local)
+            visage_prefetch(v.labels + local)
+            located.append((v, local))
+        }
+        for (v, local) in located {
             let x = v.vectors + local * d
             var acc = SIMD8<Float>()
             var j = 0
