@@ -102,7 +102,7 @@ let package = Package(
         .testTarget(name: "VisageNNTests", dependencies: ["VisageNN", "VisageTestSupport"]),
         .testTarget(name: "VisageImageTests", dependencies: ["VisageImage", "VisageTestSupport"]),
         .testTarget(name: "VisageFormatsTests", dependencies: ["VisageFormats", "VisageNN", "VisageTestSupport"]),
-        .testTarget(name: "VisageModelsTests", dependencies: ["VisageModels", "VisageFormats", "VisageImage", "VisageNN", "VisageTestSupport"]),
+        .testTarget(name: "VisageModelsTests", dependencies: ["VisageModels", "VisageFormats", "VisageImage", "VisageNN", "CVisageKernels", "VisageTestSupport"]),
         .testTarget(name: "VisageTests", dependencies: ["Visage", "VisageModels", "VisageImage", "VisageNN", "VisageFormats", "VisageTestSupport"]),
         .testTarget(name: "VisageCLITests", dependencies: ["Visage", "VisageImage", "VisageStore", "VisageTestSupport"]),
         .testTarget(name: "VisageStoreTests", dependencies: ["VisageStore", "VisageTestSupport"]),

@@ -166,13 +166,21 @@ static void rows4(const geometry *g, const float *in, const float *weight, const
         // Column blocks outside, channel blocks inside: the block's input taps (C·KH rows of
         // 24 + KW columns) stay in L1 while every channel block's weights stream from L2.
         for (int ox = 0; ox < wo; ox += 24) {
-            const int count = wo - ox < 24 ? wo - ox : 24;
+            int count = wo - ox < 24 ? wo - ox : 24, x = ox;
+            if (count > 16 && count < 24 && wo >= 24) {
+                // A last block of 17–23 columns: the full block ending at the last column
+                // instead (it recomputes a few columns of the previous block, with the same sums
+                // in the same order, so the same values): the masked three-vector block runs at
+                // well under the full block's rate.
+                x = wo - 24;
+                count = 24;
+            }
             for (int o = 0; o < out_channels; o += 4) {
                 const float *w = weight + (o / 4) * wblock;
-                float *dst = out + o * ldo + (long)oy * out_pitch + ox;
+                float *dst = out + o * ldo + (long)oy * out_pitch + x;
                 const int ob = out_channels - o;
                 if (count == 24) {
-                    block(g, src + ox, w, 0, 3, ob, bias + o, slope + o, activation, dst, ldo, count);
+                    block(g, src + x, w, 0, 3, ob, bias + o, slope + o, activation, dst, ldo, count);
                 } else if (count > 16) {
                     block(g, src + ox, w, 1, 3, ob, bias + o, slope + o, activation, dst, ldo, count);
                 } else if (count > 8) {
