@@ -38,8 +38,8 @@
 
 #define BLOCK_ROWS 16  // rows per transposed block, a multiple of 8 * TILE_G
 #define DIM_CHUNK 128  // dimensions per transposed block
-#define TILE_Q 6  // queries per register tile
-#define TILE_G 2  // groups of eight rows per register tile
+#define TILE_Q 6  // queries per register tile (the remainder, 1-5, in one narrower tile)
+#define TILE_G 2  // groups of eight rows per register tile (the remainder, 1, in a narrower one)
 #define PF_HINT _MM_HINT_T1  // into L2: into L1 it would evict the block being used
 #define ROWS_KERNEL_MAX_QUERIES 4  // at most this many queries go to visage_float_dots_rows_avx2
 
@@ -161,15 +161,7 @@ AVX2FMA INLINE void queries_by_block(const float *x, int kc, int groups, int las
     // The last one to TILE_G groups (the last of them possibly partial).
     switch (groups - g) {
     case 1: tile(x + g * gs, kc, w, d, o + 8 * g, ldo, last, add, NQ, 1); break;
-#if TILE_G >= 2
     case 2: tile(x + g * gs, kc, w, d, o + 8 * g, ldo, last, add, NQ, 2); break;
-#endif
-#if TILE_G >= 3
-    case 3: tile(x + g * gs, kc, w, d, o + 8 * g, ldo, last, add, NQ, 3); break;
-#endif
-#if TILE_G >= 4
-    case 4: tile(x + g * gs, kc, w, d, o + 8 * g, ldo, last, add, NQ, 4); break;
-#endif
     default: break;
     }
 }
@@ -217,10 +209,8 @@ AVX2FMA void visage_float_dots_avx2(const float *rows_data, int rows, int dimens
             case 1: queries_by_block(block, kc, groups, last, w, d, o, ldo, add, 1); break;
             case 2: queries_by_block(block, kc, groups, last, w, d, o, ldo, add, 2); break;
             case 3: queries_by_block(block, kc, groups, last, w, d, o, ldo, add, 3); break;
-#if TILE_Q > 4
             case 4: queries_by_block(block, kc, groups, last, w, d, o, ldo, add, 4); break;
             case 5: queries_by_block(block, kc, groups, last, w, d, o, ldo, add, 5); break;
-#endif
             default: break;
             }
         }
