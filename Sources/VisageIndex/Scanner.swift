@@ -127,42 +127,28 @@ struct Scanner {
         }
         // Large batches: each thread scans every row for its share of the queries. Every query
         // then has one candidate list over all rows (fewer insertions than one list per thread
-        // over part of the rows, and no merge), but every thread reads every row.
+        // over part of the rows, and no merge), but every thread reads every row. Otherwise
+        // each thread scans every `workers`-th tile for all the queries.
         let queryWorkers = splitsQueries ? Swift.min(Backend.threads, queries.count / Self.queriesPerWorker) : 0
-        if queryWorkers > 1 {
-            var perWorker = [[CandidateList]](repeating: [], count: queryWorkers)
-            perWorker.withUnsafeMutableBufferPointer { slots in
-                Backend.parallelFor(queryWorkers) { w in
-                    let range = (w * queries.count / queryWorkers)..<((w + 1) * queries.count / queryWorkers)
-                    var lists = [CandidateList](repeating: fresh, count: range.count)
-                    var scratch = TileScratch(precision: precision, dimension: queries.dimension,
-                                              queries: Swift.min(range.count, Self.kernelQueryBlock))
-                    for (segment, start) in tiles {
-                        let s = segments[segment]
-                        scanTile(s, start: start, rows: Swift.min(Self.kernelTileRows, s.count - start), queries: range,
-                                 scratch: &scratch, lists: &lists)
-                    }
-                    slots[w] = lists
-                }
-            }
-            return perWorker.flatMap { $0 }
-        }
-        let workers = Swift.max(1, Swift.min(Backend.threads, tiles.count))
+        let byQueries = queryWorkers > 1
+        let workers = byQueries ? queryWorkers : Swift.max(1, Swift.min(Backend.threads, tiles.count))
         var perWorker = [[CandidateList]](repeating: [], count: workers)
         perWorker.withUnsafeMutableBufferPointer { slots in
             Backend.parallelFor(workers) { w in
-                var lists = [CandidateList](repeating: fresh, count: queries.count)
+                let range = byQueries ? (w * queries.count / workers)..<((w + 1) * queries.count / workers) : 0..<queries.count
+                var lists = [CandidateList](repeating: fresh, count: range.count)
                 var scratch = TileScratch(precision: precision, dimension: queries.dimension,
-                                          queries: Swift.min(queries.count, Self.kernelQueryBlock))
-                for t in stride(from: w, to: tiles.count, by: workers) {
+                                          queries: Swift.min(range.count, Self.kernelQueryBlock))
+                for t in stride(from: byQueries ? 0 : w, to: tiles.count, by: byQueries ? 1 : workers) {
                     let s = segments[tiles[t].segment]
                     let start = tiles[t].start
                     scanTile(s, start: start, rows: Swift.min(Self.kernelTileRows, s.count - start),
-                             queries: 0..<queries.count, scratch: &scratch, lists: &lists)
+                             queries: range, scratch: &scratch, lists: &lists)
                 }
                 slots[w] = lists
             }
         }
+        if byQueries { return perWorker.flatMap { $0 } }
         var lists = perWorker[0]
         for w in 1..<workers {
             for qi in 0..<lists.count { lists[qi].merge(perWorker[w][qi]) }

@@ -66,10 +66,11 @@ extension ShapePredictor {
         var offsets = [Int32](repeating: 0, count: model.cascades.map(\.treeCount).max() ?? 0)
         let frame = [Double(box.left), Double(box.top), Double(box.right - box.left), Double(box.bottom - box.top)]
         let channels: Int32 = image.format == .gray ? 1 : 3
+        var m = [Float](repeating: 0, count: 4)
         image.pixels.withUnsafeBufferPointer { pixels in
             for (cascade, layout) in zip(model.cascades, packed) {
                 let s = similarity(from: model.initialShape, to: shape, count: n)
-                let m = [s.m00, s.m01, s.m10, s.m11]
+                (m[0], m[1], m[2], m[3]) = (s.m00, s.m01, s.m10, s.m11)
                 visage_shape_features_avx2(pixels.baseAddress, Int32(image.width), Int32(image.height), channels,
                                            shape, layout.anchors2, layout.dx, layout.dy,
                                            Int32(layout.anchors2.count), m, frame, &features)
