@@ -57,8 +57,8 @@ struct BandedConvolution: Sendable {
         guard rows > 0, wo > 0 else { return out }
         let k = inChannels * kh * kw
         let bandRows = max(1, min(rows, Self.bandBudget / max(k * wo, 1)))
-        let col = UnsafeMutablePointer<Float>.allocate(capacity: k * bandRows * wo)
-        defer { col.deallocate() }
+        let col = WorkingMemory.allocateFloats(k * bandRows * wo)
+        defer { WorkingMemory.free(col) }
         let ldc = rows * wo
         weight.withUnsafeBufferPointer { wp in
             var r0 = 0

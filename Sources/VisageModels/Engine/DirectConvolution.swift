@@ -40,8 +40,8 @@ struct DirectConvolution: Sendable {
         let rows = (ho - 1) * sy + kh
         let pitch = wo + (kw - 1) / sx
         let planeStride = rows * pitch
-        let prepared = UnsafeMutablePointer<Float>.allocate(capacity: kernel.inChannels * sx * planeStride)
-        defer { prepared.deallocate() }
+        let prepared = WorkingMemory.allocateFloats(kernel.inChannels * sx * planeStride)
+        defer { WorkingMemory.free(prepared) }
         for s in 0..<x.n {
             prepare(x, sample: s, pad: pad, rows: rows, pitch: pitch, into: prepared)
             kernel.runParallel(prepared, planeStride: planeStride, pitch: pitch, strides: (sy, sx),

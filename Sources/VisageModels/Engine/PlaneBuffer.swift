@@ -1,3 +1,5 @@
+import VisageNN
+
 // Layout: CNHW — channel-major batches. Element (c, n, y, x) is at ((c·N + n)·H + y)·W + x, so a
 // convolution's sgemm output [O, N·Ho·Wo] is already the next layer's input.
 
@@ -20,7 +22,7 @@ struct PlaneBuffer {
         self.n = n
         self.h = h
         self.w = w
-        data = .allocate(capacity: max(c * n * h * w, 1))
+        data = WorkingMemory.allocateFloats(c * n * h * w)
     }
 
     /// Elements in one (channel, sample) plane.
@@ -29,7 +31,7 @@ struct PlaneBuffer {
     var count: Int { c * n * h * w }
 
     /// Frees the memory; the buffer must not be used afterwards.
-    func free() { data.deallocate() }
+    func free() { WorkingMemory.free(data) }
 
     /// Copies an NCHW tensor's storage into a new CNHW buffer.
     static func fromNCHW(_ src: UnsafePointer<Float>, n: Int, c: Int, h: Int, w: Int) -> PlaneBuffer {

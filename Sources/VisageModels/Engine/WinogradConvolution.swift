@@ -67,9 +67,9 @@ struct WinogradConvolution: Sendable {
         let perRow = a * a * max(inChannels, outChannels) * grid.tilesX
         let rowsPerChunk = max(1, min(grid.rows, Self.chunkBudget / max(perRow, 1)))
         let capacity = rowsPerChunk * grid.tilesX
-        let v = UnsafeMutablePointer<Float>.allocate(capacity: a * a * inChannels * capacity)
-        let mm = UnsafeMutablePointer<Float>.allocate(capacity: a * a * outChannels * capacity)
-        defer { v.deallocate(); mm.deallocate() }
+        let v = WorkingMemory.allocateFloats(a * a * inChannels * capacity)
+        let mm = WorkingMemory.allocateFloats(a * a * outChannels * capacity)
+        defer { WorkingMemory.free(v); WorkingMemory.free(mm) }
         var r0 = 0
         while r0 < grid.rows {
             let rows = r0..<min(grid.rows, r0 + rowsPerChunk)

@@ -12,9 +12,9 @@ final class FloatStorage: @unchecked Sendable {
     let base: UnsafeMutablePointer<Float>
 
     /// Allocates `count` floats without initialising them.
-    init(count: Int) { base = .allocate(capacity: max(count, 1)) }
+    init(count: Int) { base = WorkingMemory.allocateFloats(count) }
 
-    deinit { base.deallocate() }
+    deinit { WorkingMemory.free(base) }
 }
 
 /// A CNHW activation (or a channel slice of a larger one) inside an inference plan.
