@@ -24,6 +24,9 @@ public final class Trainer {
     public private(set) var optimizer: any Optimizer
     /// Completed epochs.
     public private(set) var epoch = 0
+    /// The highest validation accuracy of an epoch so far (the one kept at `run`'s
+    /// `bestCheckpointURL`), or `nil` before the first validated epoch.
+    public var bestValidationAccuracy: Double?
     /// The batch sampler.
     public let sampler: BatchSampler
     /// The triplet miner.
@@ -97,6 +100,9 @@ public final class Trainer {
                           optimizerState: optimizer.state, notes: n)
     }
 
+    /// The checkpoint note holding an epoch's validation accuracy (a decimal fraction).
+    public static let accuracyNote = "validation_accuracy"
+
     /// Continues from a checkpoint: weights, running statistics, optimiser state and position.
     /// - Parameters:
     ///   - checkpoint: a checkpoint of the same architecture and optimiser.
@@ -127,15 +133,18 @@ public final class Trainer {
     /// Trains until the configured number of epochs or until `shouldStop` returns true.
     ///
     /// After every epoch the validation pairs are verified and, when `checkpointURL` is given,
-    /// a checkpoint is written there. When `shouldStop` becomes true (checked between batches)
+    /// a checkpoint is written there; when `bestCheckpointURL` is given, the epoch whose
+    /// validation accuracy beats ``bestValidationAccuracy`` is also written there (the first
+    /// validated epoch always is). When `shouldStop` becomes true (checked between batches)
     /// the current weights are saved at once and the run ends; the checkpoint records the
     /// completed epochs, so resuming repeats the interrupted epoch.
     /// - Parameters:
     ///   - checkpointURL: where checkpoints are written (atomically), or `nil`.
+    ///   - bestCheckpointURL: where the best validated epoch is kept, or `nil`.
     ///   - shouldStop: polled between batches (e.g. set by Ctrl-C).
     ///   - onEvent: called after every batch and epoch.
     /// - Throws: `SafetensorsError` when a checkpoint cannot be written.
-    public func run(checkpointURL: URL? = nil, shouldStop: () -> Bool = { false },
+    public func run(checkpointURL: URL? = nil, bestCheckpointURL: URL? = nil, shouldStop: () -> Bool = { false },
                     onEvent: (TrainingEvent) -> Void = { _ in }) throws -> TrainingSummary {
         var reports: [EpochReport] = []
         let epochs = configuration.epochs
@@ -169,9 +178,14 @@ public final class Trainer {
                                      imagesPerSecond: Double(images) / seconds, seconds: seconds, validation: validate())
             reports.append(report)
             onEvent(.epoch(report))
-            if let url = checkpointURL {
-                var notes = ["loss": String(report.loss)]
-                if let v = report.validation { notes["validation"] = v.description }
+            var notes = ["loss": String(report.loss)]
+            if let v = report.validation {
+                notes["validation"] = v.description
+                notes[Self.accuracyNote] = String(v.accuracy)
+            }
+            if let url = checkpointURL { try checkpoint(notes: notes).write(to: url) }
+            if let url = bestCheckpointURL, let v = report.validation, v.accuracy > bestValidationAccuracy ?? -1 {
+                bestValidationAccuracy = v.accuracy
                 try checkpoint(notes: notes).write(to: url)
             }
         }

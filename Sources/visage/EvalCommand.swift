@@ -6,7 +6,7 @@ import VisageEval
 struct EvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval", abstract: "Evaluate verification accuracy on a benchmark.",
-        subcommands: [EvalPairsCommand.self])
+        subcommands: [EvalPairsCommand.self, EvalFolderCommand.self])
 }
 
 /// `visage eval pairs --pairs FILE --images DIR`: the LFW pairs protocol.

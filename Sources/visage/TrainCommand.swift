@@ -54,6 +54,9 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .long, help: "Validate on every pair of this folder-per-identity dataset.")
     var valDir: String?
 
+    @Option(name: .long, help: "With --val-pairs or --val-dir: also keep the epoch with the highest validation accuracy in this checkpoint file.")
+    var bestOut: String?
+
     @Option(name: .long, help: "Optimizer.")
     var optimizer: OptimizerKind = .adam
 
@@ -94,6 +97,10 @@ struct TrainCommand: ParsableCommand {
         guard valPairs == nil || valDir == nil else { throw ValidationError("give --val-pairs or --val-dir, not both") }
         guard alpha > 0, weightDecay >= 0, warmup >= 0 else { throw ValidationError("--alpha must be > 0, --weight-decay and --warmup ≥ 0") }
         if let lr, !(lr > 0) { throw ValidationError("--lr must be > 0") }
+        if bestOut != nil {
+            guard valPairs != nil || valDir != nil else { throw ValidationError("--best-out needs --val-pairs or --val-dir") }
+            guard bestOut != out else { throw ValidationError("--best-out must differ from --out") }
+        }
     }
 
     func run() throws {
@@ -122,9 +129,14 @@ struct TrainCommand: ParsableCommand {
         let trainer = try Trainer(network: network, architecture: arch.rawValue, dataset: data,
                                   configuration: configuration, validation: validation)
         let outURL = URL(fileURLWithPath: out)
+        let bestURL = bestOut.map { URL(fileURLWithPath: $0) }
         if resume {
             try trainer.resume(from: Checkpoint.read(outURL), label: out)
             note("resuming from \(out) after epoch \(trainer.epoch) (step \(trainer.step))")
+            // The best epoch so far is the one already kept, if any.
+            if let bestURL, FileManager.default.fileExists(atPath: bestURL.path) {
+                trainer.bestValidationAccuracy = try Checkpoint.read(bestURL).notes[Trainer.accuracyNote].flatMap(Double.init)
+            }
         }
         note("training \(arch.rawValue) on \(data.identities.count) identities, \(data.imageCount) images; batch \(shape) (\(trainer.sampler.batchesPerEpoch) per epoch); \(Backend.info)")
         if let validation {
@@ -134,7 +146,7 @@ struct TrainCommand: ParsableCommand {
         }
         let stop = StopSignal()
         let bar = ProgressLine()
-        let summary = try trainer.run(checkpointURL: outURL, shouldStop: { stop.requested }) { event in
+        let summary = try trainer.run(checkpointURL: outURL, bestCheckpointURL: bestURL, shouldStop: { stop.requested }) { event in
             switch event {
             case .batch(let b): bar.show(b)
             case .epoch(let e): bar.finish(e, of: epochs)
@@ -145,6 +157,11 @@ struct TrainCommand: ParsableCommand {
             throw ExitCode(130)
         }
         note("saved \(out) (\(summary.epochsCompleted) epochs, \(summary.steps) steps); use it with --weights \(out)")
+        if let bestOut, let accuracy = trainer.bestValidationAccuracy {
+            let epoch = summary.reports.first(where: { $0.validation?.accuracy == accuracy })?.epoch
+            note(String(format: "best validation accuracy %.1f%%%@ kept in %@", 100 * accuracy,
+                        epoch.map { " (epoch \($0))" } ?? " (an earlier run)", bestOut))
+        }
     }
 }
 

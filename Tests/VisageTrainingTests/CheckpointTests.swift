@@ -62,6 +62,32 @@ final class CheckpointTests: XCTestCase {
         }
     }
 
+    func testBestCheckpointKeepsTheFirstEpochWithTheHighestValidationAccuracy() throws {
+        let data = SyntheticIdentitiesTests.syntheticDataset(identities: 6, images: 4, seed: 1)
+        let held = SyntheticIdentitiesTests.syntheticDataset(identities: 5, images: 3, seed: 7)
+        let configuration = TrainingConfiguration(epochs: 6, batch: try BatchShape(identities: 3, imagesPerIdentity: 4),
+                                                  optimizer: .sgd, learningRate: 0.05, seed: 11)
+        let t = try Trainer(network: SyntheticIdentitiesTests.smallNetwork(seed: 2), architecture: "small", dataset: data,
+                            configuration: configuration, validation: ValidationSet(allPairsOf: held))
+        let last = directory.appendingPathComponent("last.safetensors")
+        let best = directory.appendingPathComponent("best.safetensors")
+        var snapshots: [Int: [String: Tensor]] = [:]
+        let summary = try t.run(checkpointURL: last, bestCheckpointURL: best) { event in
+            if case .epoch(let e) = event {
+                snapshots[e.epoch] = Dictionary(uniqueKeysWithValues: t.network.parameters.map { ($0.key, $0.value) })
+            }
+        }
+        let accuracies = summary.reports.map { $0.validation!.accuracy }
+        let top = try XCTUnwrap(accuracies.max())
+        let epoch = try XCTUnwrap(summary.reports.first { $0.validation!.accuracy == top }?.epoch)
+        XCTAssertEqual(t.bestValidationAccuracy, top)
+        let kept = try Checkpoint.read(best)
+        XCTAssertEqual(kept.epoch, epoch, "accuracies \(accuracies)")
+        XCTAssertEqual(kept.notes[Trainer.accuracyNote].flatMap(Double.init), top)
+        for (key, value) in try XCTUnwrap(snapshots[epoch]) { XCTAssertEqual(kept.model[key], value, key) }
+        XCTAssertEqual(try Checkpoint.read(last).epoch, 6)
+    }
+
     func testCheckpointKeepsModelKeysAndHidesOptimizerState() throws {
         let t = try trainer(epochs: 1, optimizer: .adam)
         _ = try t.run()

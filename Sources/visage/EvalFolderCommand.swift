@@ -1,0 +1,62 @@
+import ArgumentParser
+import Foundation
+import VisageNN
+import VisageTraining
+
+/// `visage eval folder DIR --arch openface-nn4 --weights FILE`: every pair of a
+/// folder-per-identity dataset, measured as `visage train --val-dir` measures it.
+struct EvalFolderCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "folder",
+        abstract: "Verification accuracy, VAL@FAR and AUC on every pair of a folder-per-identity dataset.",
+        discussion: """
+        For trained checkpoints: the images are read and resized as `visage train` reads them, and \
+        the figures are those of its --val-dir validation (accuracy at the best threshold, balanced \
+        over same and different pairs). Use it to test a checkpoint chosen on a validation split \
+        (train --best-out) on people neither training nor choosing saw.
+        """)
+
+    @Argument(help: "Folder with one sub-folder of face images per identity.")
+    var dataset: String
+
+    @Option(name: .long, help: "Architecture of the weights.")
+    var arch: TrainableArchitecture = .openFaceNN4
+
+    @Option(name: .long, help: "Weights: a .safetensors checkpoint or an OpenFace CSV folder.")
+    var weights: String
+
+    @Option(name: .long, help: "The false-accept rate of the VAL@FAR figure.")
+    var far: Double = 1e-3
+
+    @Option(name: .long, help: "Threads (default: all cores).")
+    var threads: Int?
+
+    @Flag(name: .long, help: "Print the results as one JSON object.")
+    var json = false
+
+    func validate() throws {
+        guard far > 0, far < 1 else { throw ValidationError("--far must be in (0, 1)") }
+    }
+
+    func run() throws {
+        if let threads { Backend.setThreads(threads) }
+        let data = try FaceDataset.load(directory: URL(fileURLWithPath: dataset), inputSize: arch.inputSize)
+        let network = arch.makeNetwork(seed: 1)
+        try arch.load(URL(fileURLWithPath: weights), into: network)
+        let set = ValidationSet(allPairsOf: data)
+        guard let metrics = set.evaluate(network.inferenceLayer(), farTarget: far) else {
+            throw CLIError("\(dataset) needs at least two identities and one identity with two images")
+        }
+        if json {
+            let object: [String: Any] = [
+                "dataset": dataset, "weights": weights, "identities": data.identities.count, "images": data.imageCount,
+                "same_pairs": metrics.samePairs, "different_pairs": metrics.differentPairs, "accuracy": metrics.accuracy,
+                "threshold": Double(metrics.threshold), "val": metrics.validationRate, "far": metrics.farTarget, "auc": metrics.auc,
+            ]
+            let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+            print(String(decoding: data, as: UTF8.self))
+        } else {
+            print("\(dataset): \(metrics)")
+        }
+    }
+}
