@@ -52,13 +52,13 @@ struct BandedConvolution: Sendable {
     /// Runs the convolution on a CNHW buffer, returning a new one.
     func run(_ x: PlaneBuffer) -> PlaneBuffer {
         let g = geometry(h: x.h, w: x.w)
-        let out = PlaneBuffer(c: outChannels, n: x.n, h: g.ho, w: g.wo)
+        let out = x.sibling(c: outChannels, n: x.n, h: g.ho, w: g.wo)
         let rows = x.n * g.ho, wo = g.wo
         guard rows > 0, wo > 0 else { return out }
         let k = inChannels * kh * kw
         let bandRows = max(1, min(rows, Self.bandBudget / max(k * wo, 1)))
-        let col = WorkingMemory.allocateFloats(k * bandRows * wo)
-        defer { WorkingMemory.free(col) }
+        let col = x.pool.allocate(k * bandRows * wo)
+        defer { x.pool.release(col) }
         let ldc = rows * wo
         weight.withUnsafeBufferPointer { wp in
             var r0 = 0

@@ -27,6 +27,8 @@ struct ConvNetPlan: Sendable {
     let steps: [Step]
     /// The network's output shape rule.
     let network: Sequential
+    /// The activations' and scratch memory, kept between calls.
+    let pool = BufferPool()
 
     /// Compiles `network`, or returns `nil` when it holds a layer the plan does not support.
     /// - Parameters:
@@ -91,7 +93,7 @@ struct ConvNetPlan: Sendable {
     /// - Returns: the network's output (same shape as `network.forward`).
     func forward(_ input: Tensor) -> Tensor {
         let x = input.storage.withUnsafeBufferPointer {
-            PlaneBuffer.fromNCHW($0.baseAddress!, n: input.n, c: input.c, h: input.h, w: input.w)
+            PlaneBuffer.fromNCHW($0.baseAddress!, n: input.n, c: input.c, h: input.h, w: input.w, pool: pool)
         }
         let y = Self.run(steps, x, ownsInput: true)
         var out = Tensor(shape: network.outputShape(for: input.shape))
@@ -133,7 +135,7 @@ struct ConvNetPlan: Sendable {
     }
 
     private static func copy(_ x: PlaneBuffer) -> PlaneBuffer {
-        let y = PlaneBuffer(c: x.c, n: x.n, h: x.h, w: x.w)
+        let y = x.sibling(c: x.c, n: x.n, h: x.h, w: x.w)
         y.data.update(from: x.data, count: x.count)
         return y
     }

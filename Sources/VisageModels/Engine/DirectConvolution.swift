@@ -35,13 +35,13 @@ struct DirectConvolution: Sendable {
         let pad = padding.resolve(h: x.h, w: x.w, kh: kh, kw: kw, sy: sy, sx: sx)
         let ho = max((x.h + pad.top + pad.bottom - kh) / sy + 1, 0)
         let wo = max((x.w + pad.left + pad.right - kw) / sx + 1, 0)
-        let out = PlaneBuffer(c: kernel.outChannels, n: x.n, h: ho, w: wo)
+        let out = x.sibling(c: kernel.outChannels, n: x.n, h: ho, w: wo)
         guard ho > 0, wo > 0, x.n > 0 else { return out }
         let rows = (ho - 1) * sy + kh
         let pitch = wo + (kw - 1) / sx
         let planeStride = rows * pitch
-        let prepared = WorkingMemory.allocateFloats(kernel.inChannels * sx * planeStride)
-        defer { WorkingMemory.free(prepared) }
+        let prepared = x.pool.allocate(kernel.inChannels * sx * planeStride)
+        defer { x.pool.release(prepared) }
         for s in 0..<x.n {
             prepare(x, sample: s, pad: pad, rows: rows, pitch: pitch, into: prepared)
             kernel.runParallel(prepared, planeStride: planeStride, pitch: pitch, strides: (sy, sx),

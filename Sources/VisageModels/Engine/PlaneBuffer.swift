@@ -15,14 +15,17 @@ struct PlaneBuffer {
     let w: Int
     /// The elements; `count` of them.
     let data: UnsafeMutablePointer<Float>
+    /// Where the memory comes from and returns to (the plan's pool).
+    let pool: BufferPool
 
-    /// Allocates (without zeroing) a buffer of the given shape.
-    init(c: Int, n: Int, h: Int, w: Int) {
+    /// Allocates (without zeroing) a buffer of the given shape from `pool`.
+    init(c: Int, n: Int, h: Int, w: Int, pool: BufferPool) {
         self.c = c
         self.n = n
         self.h = h
         self.w = w
-        data = WorkingMemory.allocateFloats(c * n * h * w)
+        self.pool = pool
+        data = pool.allocate(c * n * h * w)
     }
 
     /// Elements in one (channel, sample) plane.
@@ -30,12 +33,17 @@ struct PlaneBuffer {
     /// All elements.
     var count: Int { c * n * h * w }
 
-    /// Frees the memory; the buffer must not be used afterwards.
-    func free() { WorkingMemory.free(data) }
+    /// Returns the memory to the pool; the buffer must not be used afterwards.
+    func free() { pool.release(data) }
 
-    /// Copies an NCHW tensor's storage into a new CNHW buffer.
-    static func fromNCHW(_ src: UnsafePointer<Float>, n: Int, c: Int, h: Int, w: Int) -> PlaneBuffer {
-        let b = PlaneBuffer(c: c, n: n, h: h, w: w)
+    /// A new buffer from the same pool.
+    func sibling(c: Int, n: Int, h: Int, w: Int) -> PlaneBuffer {
+        PlaneBuffer(c: c, n: n, h: h, w: w, pool: pool)
+    }
+
+    /// Copies an NCHW tensor's storage into a new CNHW buffer from `pool`.
+    static func fromNCHW(_ src: UnsafePointer<Float>, n: Int, c: Int, h: Int, w: Int, pool: BufferPool) -> PlaneBuffer {
+        let b = PlaneBuffer(c: c, n: n, h: h, w: w, pool: pool)
         let plane = h * w
         for s in 0..<n {
             for ch in 0..<c {

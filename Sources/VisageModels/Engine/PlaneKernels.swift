@@ -11,7 +11,7 @@ enum PlaneKernels {
         let outShape = p.outputShape(for: [x.n, x.c, x.h, x.w])
         let (ho, wo) = (outShape[2], outShape[3])
         let pad = p.padding.resolve(h: x.h, w: x.w, kh: p.kernel.h, kw: p.kernel.w, sy: p.stride.y, sx: p.stride.x)
-        let out = PlaneBuffer(c: x.c, n: x.n, h: ho, w: wo)
+        let out = x.sibling(c: x.c, n: x.n, h: ho, w: wo)
         let (h, w, kh, kw, sy, sx) = (x.h, x.w, p.kernel.h, p.kernel.w, p.stride.y, p.stride.x)
         let isMax = p.kind == .max
         let countsPadding = p.kind == .average(countsPadding: true)
@@ -46,7 +46,7 @@ enum PlaneKernels {
 
     /// The mean of every plane: [C, N, 1, 1].
     static func globalAverage(_ x: PlaneBuffer) -> PlaneBuffer {
-        let out = PlaneBuffer(c: x.c, n: x.n, h: 1, w: 1)
+        let out = x.sibling(c: x.c, n: x.n, h: 1, w: 1)
         let plane = x.plane
         for i in 0..<(x.c * x.n) {
             var sum: Float = 0
@@ -85,7 +85,7 @@ enum PlaneKernels {
             }
             return body
         }
-        let out = PlaneBuffer(c: max(body.c, shortcut.c), n: max(body.n, shortcut.n), h: max(body.h, shortcut.h),
+        let out = body.sibling(c: max(body.c, shortcut.c), n: max(body.n, shortcut.n), h: max(body.h, shortcut.h),
                               w: max(body.w, shortcut.w))
         out.data.update(repeating: 0, count: out.count)
         for operand in [shortcut, body] {
@@ -106,7 +106,7 @@ enum PlaneKernels {
     /// A fully connected layer on [I, N, 1, 1]: `y = W x + b` as [O, N, 1, 1].
     static func dense(_ x: PlaneBuffer, _ d: Dense) -> PlaneBuffer {
         let o = d.weight.shape[0], i = d.weight.shape[1]
-        let out = PlaneBuffer(c: o, n: x.n, h: 1, w: 1)
+        let out = x.sibling(c: o, n: x.n, h: 1, w: 1)
         d.weight.storage.withUnsafeBufferPointer { wp in
             Gemm.sgemm(m: o, n: x.n, k: i, a: wp.baseAddress!, lda: i, b: x.data, ldb: x.n, c: out.data, ldc: x.n)
         }

@@ -60,16 +60,16 @@ struct WinogradConvolution: Sendable {
         let r = transform.r, m = transform.m, a = transform.alpha
         let pad = padding.resolve(h: x.h, w: x.w, kh: r, kw: r, sy: 1, sx: 1)
         let ho = max(x.h + pad.top + pad.bottom - r + 1, 0), wo = max(x.w + pad.left + pad.right - r + 1, 0)
-        let out = PlaneBuffer(c: outChannels, n: x.n, h: ho, w: wo)
+        let out = x.sibling(c: outChannels, n: x.n, h: ho, w: wo)
         guard ho > 0, wo > 0 else { return out }
         let grid = Grid(n: x.n, tilesY: (ho + m - 1) / m, tilesX: (wo + m - 1) / m)
         // Chunks of whole tile rows (tile row R = sample · tilesY + ty).
         let perRow = a * a * max(inChannels, outChannels) * grid.tilesX
         let rowsPerChunk = max(1, min(grid.rows, Self.chunkBudget / max(perRow, 1)))
         let capacity = rowsPerChunk * grid.tilesX
-        let v = WorkingMemory.allocateFloats(a * a * inChannels * capacity)
-        let mm = WorkingMemory.allocateFloats(a * a * outChannels * capacity)
-        defer { WorkingMemory.free(v); WorkingMemory.free(mm) }
+        let v = x.pool.allocate(a * a * inChannels * capacity)
+        let mm = x.pool.allocate(a * a * outChannels * capacity)
+        defer { x.pool.release(v); x.pool.release(mm) }
         var r0 = 0
         while r0 < grid.rows {
             let rows = r0..<min(grid.rows, r0 + rowsPerChunk)

@@ -6,15 +6,20 @@
 //   - the channels c0..<c1 of a concatenation are one contiguous block (a branch writes its
 //     output straight into its slice).
 
-/// Uninitialised floats owned by one forward pass; freed when the last view goes.
+/// Uninitialised floats owned by one forward pass; returned to their pool when the last view goes.
 final class FloatStorage: @unchecked Sendable {
     /// The first element.
     let base: UnsafeMutablePointer<Float>
+    /// Where the memory comes from and returns to (the plan's pool).
+    let pool: BufferPool
 
-    /// Allocates `count` floats without initialising them.
-    init(count: Int) { base = WorkingMemory.allocateFloats(count) }
+    /// Takes `count` uninitialised floats from `pool`.
+    init(count: Int, pool: BufferPool) {
+        self.pool = pool
+        base = pool.allocate(count)
+    }
 
-    deinit { WorkingMemory.free(base) }
+    deinit { pool.release(base) }
 }
 
 /// A CNHW activation (or a channel slice of a larger one) inside an inference plan.
@@ -34,9 +39,9 @@ struct ChannelMajor {
     /// The first element of this view.
     let base: UnsafeMutablePointer<Float>
 
-    /// A new, uninitialised activation.
-    init(c: Int, n: Int, h: Int, w: Int, rank: Int = 4) {
-        let storage = FloatStorage(count: c * n * h * w)
+    /// A new, uninitialised activation from `pool`.
+    init(c: Int, n: Int, h: Int, w: Int, rank: Int = 4, pool: BufferPool) {
+        let storage = FloatStorage(count: c * n * h * w, pool: pool)
         self.init(c: c, n: n, h: h, w: w, rank: rank, storage: storage, base: storage.base)
     }
 
@@ -47,6 +52,8 @@ struct ChannelMajor {
         self.base = base
     }
 
+    /// The pool this activation's memory came from.
+    var pool: BufferPool { storage.pool }
     /// Elements in one (channel, sample) plane.
     var plane: Int { h * w }
     /// Elements in one channel over the batch: the row length of the channel-major matrix.
@@ -81,12 +88,12 @@ struct ChannelMajor {
         }
     }
 
-    /// Converts an NCHW tensor (rank 4, or rank 2 for vectors).
-    static func from(_ t: Tensor) -> ChannelMajor {
+    /// Converts an NCHW tensor (rank 4, or rank 2 for vectors) into memory from `pool`.
+    static func from(_ t: Tensor, pool: BufferPool) -> ChannelMajor {
         let rank = t.rank
         let (n, c) = (t.shape[0], t.shape[1])
         let plane = rank == 4 ? t.shape[2] * t.shape[3] : 1
-        let x = ChannelMajor(c: c, n: n, h: rank == 4 ? t.shape[2] : 1, w: rank == 4 ? t.shape[3] : 1, rank: rank)
+        let x = ChannelMajor(c: c, n: n, h: rank == 4 ? t.shape[2] : 1, w: rank == 4 ? t.shape[3] : 1, rank: rank, pool: pool)
         t.storage.withUnsafeBufferPointer { src in
             let (s, d) = (UInt(bitPattern: src.baseAddress!), UInt(bitPattern: x.base))
             Backend.parallelFor(c, elements: x.count) { ch in

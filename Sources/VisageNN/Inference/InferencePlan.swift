@@ -31,6 +31,8 @@ public struct InferencePlan: Sendable {
 
     let steps: [Step]
     let network: Sequential
+    /// The activations' and scratch memory, kept between calls (``BufferPool``).
+    let pool = BufferPool()
 
     /// Compiles `network`, or returns `nil` when it holds a layer the plan does not know (run
     /// it layer by layer then).
@@ -85,7 +87,7 @@ public struct InferencePlan: Sendable {
     /// - Returns: what ``Sequential/forward(_:)`` returns, e.g. [N, F] embeddings.
     public func forward(_ x: Tensor) -> Tensor {
         precondition(x.rank == 4 || x.rank == 2, "a plan runs on [N, C, H, W] or [N, F], got \(x.shape)")
-        let y = Self.run(steps[...], ChannelMajor.from(x), owned: true, into: nil)
+        let y = Self.run(steps[...], ChannelMajor.from(x, pool: pool), owned: true, into: nil)
         return y.tensor(shape: y.nchwShape)
     }
 
@@ -107,8 +109,8 @@ public struct InferencePlan: Sendable {
         return current
     }
 
-    private static func output(_ dest: ChannelMajor?, c: Int, n: Int, h: Int, w: Int, rank: Int = 4) -> ChannelMajor {
-        dest ?? ChannelMajor(c: c, n: n, h: h, w: w, rank: rank)
+    private static func output(_ dest: ChannelMajor?, _ pool: BufferPool, c: Int, n: Int, h: Int, w: Int, rank: Int = 4) -> ChannelMajor {
+        dest ?? ChannelMajor(c: c, n: n, h: h, w: w, rank: rank, pool: pool)
     }
 
     /// One step; returns its output (which is `dest` when the step can write there).
@@ -116,27 +118,27 @@ public struct InferencePlan: Sendable {
         switch step {
         case .conv(let conv):
             let s = conv.outputShape(x)
-            let out = output(dest, c: s[1], n: s[0], h: s[2], w: s[3])
+            let out = output(dest, x.pool, c: s[1], n: s[0], h: s[2], w: s[3])
             conv.run(x, into: out)
             return out
         case .pool(let pool):
             let s = pool.outputShape(for: [x.n, x.c, x.h, x.w])
-            let out = output(dest, c: s[1], n: s[0], h: s[2], w: s[3])
+            let out = output(dest, x.pool, c: s[1], n: s[0], h: s[2], w: s[3])
             pool.pool(planes: x.c * x.n, h: x.h, w: x.w, from: x.base, into: out.base)
             return out
         case .pad(let p):
-            let out = output(dest, c: x.c, n: x.n, h: x.h + p.top + p.bottom, w: x.w + p.left + p.right)
+            let out = output(dest, x.pool, c: x.c, n: x.n, h: x.h + p.top + p.bottom, w: x.w + p.left + p.right)
             PlanKernels.pad(x, p, into: out)
             return out
         case .globalAverage:
-            let out = output(dest, c: x.c, n: x.n, h: 1, w: 1)
+            let out = output(dest, x.pool, c: x.c, n: x.n, h: 1, w: 1)
             PlanKernels.globalAverage(x, into: out)
             return out
         case .flatten:
             return PlanKernels.flatten(x)
         case .dense(let d):
             let v = PlanKernels.flatten(x)
-            let out = output(dest, c: d.weight.shape[0], n: x.n, h: 1, w: 1, rank: 2)
+            let out = output(dest, x.pool, c: d.weight.shape[0], n: x.n, h: 1, w: 1, rank: 2)
             PlanKernels.dense(d, v, into: out)
             return out
         case .affine(let a):
@@ -161,7 +163,7 @@ public struct InferencePlan: Sendable {
             return y
         case let .branches(layer, branches):
             let s = layer.outputShape(for: [x.n, x.c, x.h, x.w])
-            let out = output(dest, c: s[1], n: s[0], h: s[2], w: s[3])
+            let out = output(dest, x.pool, c: s[1], n: s[0], h: s[2], w: s[3])
             var c0 = 0
             for (branch, inner) in zip(layer.branches, branches) {
                 let bs = branch.outputShape(for: [x.n, x.c, x.h, x.w])
@@ -188,7 +190,7 @@ public struct InferencePlan: Sendable {
             let shape = conv.outputShape(y)
             if shape == [s.n, s.c, s.h, s.w] {
                 let reuse = dest == nil && (s.storage !== x.storage || owned)
-                let out = reuse ? s : output(dest, c: s.c, n: s.n, h: s.h, w: s.w)
+                let out = reuse ? s : output(dest, x.pool, c: s.c, n: s.n, h: s.h, w: s.w)
                 if !reuse { out.copy(from: s) }
                 conv.run(y, into: out, alpha: layer.scale, accumulate: true)
                 if relu { PlanKernels.relu(out) }
@@ -196,7 +198,7 @@ public struct InferencePlan: Sendable {
             }
         }
         let b = run(body[...], x, owned: false, into: nil)
-        let out = output(dest, c: max(s.c, b.c), n: max(s.n, b.n), h: max(s.h, b.h), w: max(s.w, b.w))
+        let out = output(dest, x.pool, c: max(s.c, b.c), n: max(s.n, b.n), h: max(s.h, b.h), w: max(s.w, b.w))
         PlanKernels.add(s, b, scale: layer.scale, into: out)
         if relu { PlanKernels.relu(out) }
         return out
@@ -205,7 +207,7 @@ public struct InferencePlan: Sendable {
     /// `x` itself when owned, else a private copy to modify.
     private static func inPlace(_ x: ChannelMajor, _ owned: Bool) -> ChannelMajor {
         if owned { return x }
-        let y = ChannelMajor(c: x.c, n: x.n, h: x.h, w: x.w, rank: x.rank)
+        let y = ChannelMajor(c: x.c, n: x.n, h: x.h, w: x.w, rank: x.rank, pool: x.pool)
         y.copy(from: x)
         return y
     }

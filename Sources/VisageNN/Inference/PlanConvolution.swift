@@ -45,7 +45,7 @@ struct PlanConvolution: @unchecked Sendable {
                 return
             }
             let bandRows = max(1, min(rows, Self.bandBudget / max(k * wo, 1)))
-            let col = FloatStorage(count: k * bandRows * wo)
+            let col = FloatStorage(count: k * bandRows * wo, pool: x.pool)
             var r0 = 0
             while r0 < rows {
                 let r1 = min(rows, r0 + bandRows)

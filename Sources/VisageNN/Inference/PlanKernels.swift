@@ -40,7 +40,7 @@ enum PlanKernels {
     /// [C, N, H, W] → vectors [C·H·W, N] with feature index (c·H + y)·W + x (NCHW flattening).
     static func flatten(_ x: ChannelMajor) -> ChannelMajor {
         if x.plane == 1 { return x.reshaped(c: x.c, h: 1, w: 1, rank: 2) }
-        let out = ChannelMajor(c: x.c * x.plane, n: x.n, h: 1, w: 1, rank: 2)
+        let out = ChannelMajor(c: x.c * x.plane, n: x.n, h: 1, w: 1, rank: 2, pool: x.pool)
         let (n, plane) = (x.n, x.plane)
         let (sb, db) = (UInt(bitPattern: x.base), UInt(bitPattern: out.base))
         Backend.parallelFor(x.c, elements: x.count) { ch in
