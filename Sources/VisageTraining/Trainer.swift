@@ -27,6 +27,8 @@ public final class Trainer {
     /// The highest validation accuracy of an epoch so far (the one kept at `run`'s
     /// `bestCheckpointURL`), or `nil` before the first validated epoch.
     public var bestValidationAccuracy: Double?
+    /// The epoch (1-based) that reached ``bestValidationAccuracy``.
+    public var bestEpoch: Int?
     /// The batch sampler.
     public let sampler: BatchSampler
     /// The triplet miner.
@@ -186,6 +188,7 @@ public final class Trainer {
             if let url = checkpointURL { try checkpoint(notes: notes).write(to: url) }
             if let url = bestCheckpointURL, let v = report.validation, v.accuracy > bestValidationAccuracy ?? -1 {
                 bestValidationAccuracy = v.accuracy
+                bestEpoch = epoch
                 try checkpoint(notes: notes).write(to: url)
             }
         }

@@ -135,7 +135,9 @@ struct TrainCommand: ParsableCommand {
             note("resuming from \(out) after epoch \(trainer.epoch) (step \(trainer.step))")
             // The best epoch so far is the one already kept, if any.
             if let bestURL, FileManager.default.fileExists(atPath: bestURL.path) {
-                trainer.bestValidationAccuracy = try Checkpoint.read(bestURL).notes[Trainer.accuracyNote].flatMap(Double.init)
+                let kept = try Checkpoint.read(bestURL)
+                trainer.bestValidationAccuracy = kept.notes[Trainer.accuracyNote].flatMap(Double.init)
+                trainer.bestEpoch = kept.epoch
             }
         }
         note("training \(arch.rawValue) on \(data.identities.count) identities, \(data.imageCount) images; batch \(shape) (\(trainer.sampler.batchesPerEpoch) per epoch); \(Backend.info)")
@@ -157,10 +159,8 @@ struct TrainCommand: ParsableCommand {
             throw ExitCode(130)
         }
         note("saved \(out) (\(summary.epochsCompleted) epochs, \(summary.steps) steps); use it with --weights \(out)")
-        if let bestOut, let accuracy = trainer.bestValidationAccuracy {
-            let epoch = summary.reports.first(where: { $0.validation?.accuracy == accuracy })?.epoch
-            note(String(format: "best validation accuracy %.1f%%%@ kept in %@", 100 * accuracy,
-                        epoch.map { " (epoch \($0))" } ?? " (an earlier run)", bestOut))
+        if let bestOut, let accuracy = trainer.bestValidationAccuracy, let epoch = trainer.bestEpoch {
+            note(String(format: "best validation accuracy %.1f%% (epoch %d) kept in %@", 100 * accuracy, epoch, bestOut))
         }
     }
 }

@@ -81,6 +81,7 @@ final class CheckpointTests: XCTestCase {
         let top = try XCTUnwrap(accuracies.max())
         let epoch = try XCTUnwrap(summary.reports.first { $0.validation!.accuracy == top }?.epoch)
         XCTAssertEqual(t.bestValidationAccuracy, top)
+        XCTAssertEqual(t.bestEpoch, epoch)
         let kept = try Checkpoint.read(best)
         XCTAssertEqual(kept.epoch, epoch, "accuracies \(accuracies)")
         XCTAssertEqual(kept.notes[Trainer.accuracyNote].flatMap(Double.init), top)
