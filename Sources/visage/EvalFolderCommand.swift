@@ -48,13 +48,14 @@ struct EvalFolderCommand: ParsableCommand {
             throw CLIError("\(dataset) needs at least two identities and one identity with two images")
         }
         if json {
-            let object: [String: Any] = [
-                "dataset": dataset, "weights": weights, "identities": data.identities.count, "images": data.imageCount,
-                "same_pairs": metrics.samePairs, "different_pairs": metrics.differentPairs, "accuracy": metrics.accuracy,
-                "threshold": Double(metrics.threshold), "val": metrics.validationRate, "far": metrics.farTarget, "auc": metrics.auc,
-            ]
-            let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
-            print(String(decoding: data, as: UTF8.self))
+            print(JSON.object([
+                ("dataset", .string(dataset)), ("weights", .string(weights)),
+                ("identities", .int(data.identities.count)), ("images", .int(data.imageCount)),
+                ("same_pairs", .int(metrics.samePairs)), ("different_pairs", .int(metrics.differentPairs)),
+                ("accuracy", .number(metrics.accuracy, decimals: 6)), ("threshold", .fixed(metrics.threshold, 6)),
+                ("val", .number(metrics.validationRate, decimals: 6)), ("far", .number(metrics.farTarget, decimals: nil)),
+                ("auc", .number(metrics.auc, decimals: 6)),
+            ]).text)
         } else {
             print("\(dataset): \(metrics)")
         }

@@ -39,11 +39,8 @@ public final class BufferPool: @unchecked Sendable {
         guard count * MemoryLayout<Float>.stride >= Self.minimumBytes else { return WorkingMemory.allocateFloats(count) }
         lock.lock()
         defer { lock.unlock() }
-        var best: Int?
-        for (i, block) in idle.enumerated() where block.capacity >= count {
-            if best.map({ block.capacity < idle[$0].capacity }) ?? true { best = i }
-        }
-        if let best {
+        let fitting = idle.indices.filter { idle[$0].capacity >= count }
+        if let best = fitting.min(by: { idle[$0].capacity < idle[$1].capacity }) {
             let block = idle.remove(at: best)
             idleBytes -= block.capacity * MemoryLayout<Float>.stride
             lent[block.pointer] = block.capacity
