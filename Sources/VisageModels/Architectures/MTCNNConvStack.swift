@@ -35,6 +35,9 @@ struct MTCNNConvStage: Sendable {
 struct MTCNNConvStack: Sendable {
     let stages: [MTCNNConvStage]
     let inputSide: Int
+    /// Keeps the working buffers between calls: a detector runs the stack a few times per photo,
+    /// and fresh buffers cost page faults and clearing on every call.
+    let pool = BufferPool(limitBytes: 64 << 20)
 
     /// Features of a batch of NCHW crops [N, C, S, S] → [N, F] (per sample C, H, W order).
     func features(_ x: Tensor) -> Tensor {
@@ -53,13 +56,16 @@ struct MTCNNConvStack: Sendable {
         let flat = last.outChannels * sides.last! * sides.last!
         let chunk = max(1, min(x.n, (1 << 19) / max(colPer, 1)))
         var out = Tensor(shape: [x.n, flat])
-        var col = [Float](repeating: 0, count: colPer * chunk)
-        var a = [Float](repeating: 0, count: actPer * chunk), b = a
+        // One block for the im2col matrix and the two activation buffers (every element is
+        // written before it is read), at least the pool's minimum so that it is kept.
+        let floats = (colPer + 2 * actPer) * chunk
+        let block = pool.allocate(max(floats, BufferPool.minimumBytes / MemoryLayout<Float>.stride))
+        defer { pool.release(block) }
+        let cp = UnsafeMutableBufferPointer(start: block, count: colPer * chunk)
+        let ap = UnsafeMutableBufferPointer(start: block + colPer * chunk, count: actPer * chunk)
+        let bp = UnsafeMutableBufferPointer(start: block + (colPer + actPer) * chunk, count: actPer * chunk)
         x.storage.withUnsafeBufferPointer { xp in
         out.storage.withUnsafeMutableBufferPointer { op in
-        col.withUnsafeMutableBufferPointer { cp in
-        a.withUnsafeMutableBufferPointer { ap in
-        b.withUnsafeMutableBufferPointer { bp in
             var s0 = 0
             while s0 < x.n {
                 let n = min(chunk, x.n - s0)
@@ -107,9 +113,6 @@ struct MTCNNConvStack: Sendable {
                 }
                 s0 += n
             }
-        }
-        }
-        }
         }
         }
         return out

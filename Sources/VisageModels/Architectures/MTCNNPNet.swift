@@ -59,29 +59,54 @@ public struct MTCNNPNet: Sendable {
     /// - Parameter levels: normalised images, each [N, 3, H, W] with H, W ≥ 12.
     /// - Returns: one output per level, in order.
     public func callAsFunction(levels: [Tensor]) -> [MTCNNOutput] {
-        let workers = min(Backend.threads, levels.count)
+        run(count: levels.count, cost: { levels[$0].count }, input: { levels[$0] })
+    }
+
+    /// Runs the net on the levels of an image pyramid made on demand: the thread that runs a
+    /// level also makes it, so that resampling the pyramid is spread over the threads with the
+    /// net and needs no parallel region of its own.
+    /// - Parameters:
+    ///   - sizes: each level's height and width (both ≥ 12).
+    ///   - fill: writes level `i`'s normalised `3 × height × width` planes to the buffer; called
+    ///     once per level, from any thread, for different levels at the same time.
+    /// - Returns: one output per level, in order.
+    public func callAsFunction(levelSizes sizes: [(height: Int, width: Int)],
+                               fill: (Int, UnsafeMutablePointer<Float>) -> Void) -> [MTCNNOutput] {
+        run(count: sizes.count, cost: { 3 * sizes[$0].height * sizes[$0].width }) { i in
+            let (h, w) = sizes[i]
+            return Tensor(shape: [1, 3, h, w], storage: [Float](unsafeUninitializedCapacity: 3 * h * w) { buf, n in
+                fill(i, buf.baseAddress!)
+                n = 3 * h * w
+            })
+        }
+    }
+
+    /// Runs `count` inputs (made by `input`, on the thread that runs them). With the direct
+    /// kernel and several threads: one parallel region for the whole pyramid, the inputs, largest
+    /// `cost` first, going to the least loaded worker, and each worker running its inputs
+    /// single-threaded with its own buffers (many small parallel loops cost more in thread
+    /// hand-overs than they save).
+    private func run(count: Int, cost: (Int) -> Int, input: (Int) -> Tensor) -> [MTCNNOutput] {
+        let workers = min(Backend.threads, count)
         guard direct != nil, workers > 1 else {
             let scratch = MTCNNPNetScratch()
-            return levels.map { run($0, scratch: scratch, parallel: true) }
+            return (0..<count).map { run(input($0), scratch: scratch, parallel: true) }
         }
-        // One parallel region for the whole pyramid: the levels, largest first, go to the least
-        // loaded worker, and each worker runs its levels single-threaded with its own buffers
-        // (many small parallel loops cost more in thread hand-overs than they save).
         var assigned = [[Int]](repeating: [], count: workers)
         var load = [Int](repeating: 0, count: workers)
-        for i in levels.indices.sorted(by: { levels[$0].count > levels[$1].count }) {
+        for i in (0..<count).sorted(by: { cost($0) > cost($1) }) {
             let w = load.indices.min { load[$0] < load[$1] }!
             assigned[w].append(i)
-            load[w] += levels[i].count
+            load[w] += cost(i)
         }
-        let results = UnsafeMutableBufferPointer<MTCNNOutput?>.allocate(capacity: levels.count)
+        let results = UnsafeMutableBufferPointer<MTCNNOutput?>.allocate(capacity: count)
         results.initialize(repeating: nil)
         defer { results.deallocate() }
         let bits = UInt(bitPattern: results.baseAddress!)
         Backend.parallelFor(workers) { w in
             let out = UnsafeMutablePointer<MTCNNOutput?>(bitPattern: bits)!
             let scratch = MTCNNPNetScratch()
-            for i in assigned[w] { out[i] = run(levels[i], scratch: scratch, parallel: false) }
+            for i in assigned[w] { out[i] = run(input(i), scratch: scratch, parallel: false) }
         }
         return results.map { $0! }
     }

@@ -31,7 +31,7 @@ struct MTCNNPNetDirect: Sendable {
     func run(_ input: UnsafePointer<Float>, height h: Int, width w: Int,
              probability prob: UnsafeMutablePointer<Float>, offsets reg: UnsafeMutablePointer<Float>,
              scratch: MTCNNPNetScratch, parallel: Bool) {
-        guard let g = MTCNNPNetBands(height: h, width: w) else { return }
+        guard let g = MTCNNPNetBands(height: h, width: w, bandPixels: MTCNNPNetBands.directBandPixels) else { return }
         let (w1, wp, w3, h4, w4) = (g.w1, g.wp, g.w3, g.h4, g.w4)
         let sizes = [10 * g.pooledRows * wp, 16 * g.conv2Rows * w3, 10 * 2 * g.pooledRows * w1, 32 * g.band * w4,
                      2 * g.band * w4]
