@@ -70,6 +70,34 @@ final class AreaResamplerTests: XCTestCase {
         }
     }
 
+    func testTablesBuiltInPartsEqualDirectPooling() {
+        // 300 × 250 is large enough for the table to be built in one part per thread; windows
+        // on either side of and across the middle row must still be exact.
+        let image = randomImage(width: 300, height: 250, format: .rgb, seed: 11)
+        let r = AreaResampler(image)
+        for t in [(x0: 0, y0: 100, w: 300, h: 50, ow: 24, oh: 24), (x0: 17, y0: 124, w: 60, h: 3, ow: 7, oh: 3),
+                  (x0: 250, y0: 240, w: 50, h: 10, ow: 5, oh: 5), (x0: 0, y0: 0, w: 300, h: 250, ow: 61, oh: 43)] {
+            let got = resampled(r, x0: t.x0, y0: t.y0, w: t.w, h: t.h, ow: t.ow, oh: t.oh)
+            for ch in 0..<3 {
+                let want = pooled(image, channel: ch, x0: t.x0, y0: t.y0, w: t.w, h: t.h, ow: t.ow, oh: t.oh)
+                XCTAssertEqual(Array(got[(ch * t.ow * t.oh)..<((ch + 1) * t.ow * t.oh)]), want, "\(t), channel \(ch)")
+            }
+        }
+    }
+
+    func testPyramidInOneSweepEqualsEachSizeAlone() {
+        let image = randomImage(width: 320, height: 240, format: .rgb, seed: 5)
+        let r = AreaResampler(image)
+        let sizes: [(height: Int, width: Int)] = [(144, 192), (102, 136), (72, 97), (13, 17), (240, 320), (1, 1)]
+        let planes = sizes.map { UnsafeMutablePointer<Float>.allocate(capacity: 3 * $0.height * $0.width) }
+        defer { planes.forEach { $0.deallocate() } }
+        r.resampleLevels(sizes, into: planes)
+        for (size, plane) in zip(sizes, planes) {
+            let alone = resampled(r, x0: 0, y0: 0, w: 320, h: 240, ow: size.width, oh: size.height)
+            XCTAssertEqual(Array(UnsafeBufferPointer(start: plane, count: alone.count)), alone, "\(size)")
+        }
+    }
+
     func testGrayImageGivesThreeEqualPlanes() {
         let image = randomImage(width: 19, height: 13, format: .gray, seed: 3)
         let got = resampled(AreaResampler(image), x0: 2, y0: 1, w: 15, h: 11, ow: 7, oh: 5)

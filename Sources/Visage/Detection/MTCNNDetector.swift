@@ -21,6 +21,9 @@ public struct MTCNNDetector: FaceDetector {
     /// The most crops R-Net or O-Net takes in one batch (bounds memory on busy images).
     private static let batchLimit = 16
 
+    /// Keeps the pyramid's memory between photos (fresh pages cost faults and clearing).
+    private let pool = BufferPool(limitBytes: 64 << 20)
+
     /// Creates a detector.
     /// - Throws: ``DetectionError/invalidOption(name:value:valid:)`` for bad options.
     public init(networks: MTCNN, options: MTCNNOptions = MTCNNOptions()) throws {
@@ -92,11 +95,18 @@ public struct MTCNNDetector: FaceDetector {
             let (ws, hs) = MTCNNPyramid.levelSize(width: source.width, height: source.height, scale: scale)
             return (hs, ws)
         }
-        // Each level is resampled by the thread that runs P-Net on it.
-        let outputs = networks.pnet(levelSizes: sizes) { i, dst in
-            source.resample(x0: 0, y0: 0, w: source.width, h: source.height, outWidth: sizes[i].width,
-                            outHeight: sizes[i].height, into: dst)
+        // The whole pyramid in one sweep down the resampler's tables, into one block.
+        let counts = sizes.map { 3 * $0.height * $0.width }
+        let block = pool.allocate(counts.reduce(0, +))
+        defer { pool.release(block) }
+        var planes: [UnsafeMutablePointer<Float>] = []
+        var offset = 0
+        for n in counts {
+            planes.append(block + offset)
+            offset += n
         }
+        source.resampleLevels(sizes, into: planes)
+        let outputs = networks.pnet(levelPlanes: planes.map { UnsafePointer($0) }, sizes: sizes)
         var all: [MTCNNCandidate] = []
         for (scale, out) in zip(scales, outputs) {
             let level = cells(out, scale: Float(scale))

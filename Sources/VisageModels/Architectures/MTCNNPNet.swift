@@ -59,38 +59,40 @@ public struct MTCNNPNet: Sendable {
     /// - Parameter levels: normalised images, each [N, 3, H, W] with H, W ≥ 12.
     /// - Returns: one output per level, in order.
     public func callAsFunction(levels: [Tensor]) -> [MTCNNOutput] {
-        run(count: levels.count, cost: { levels[$0].count }, input: { levels[$0] })
-    }
-
-    /// Runs the net on the levels of an image pyramid made on demand: the thread that runs a
-    /// level also makes it, so that resampling the pyramid is spread over the threads with the
-    /// net and needs no parallel region of its own.
-    /// - Parameters:
-    ///   - sizes: each level's height and width (both ≥ 12).
-    ///   - fill: writes level `i`'s normalised `3 × height × width` planes to the buffer; called
-    ///     once per level, from any thread, for different levels at the same time.
-    /// - Returns: one output per level, in order.
-    public func callAsFunction(levelSizes sizes: [(height: Int, width: Int)],
-                               fill: (Int, UnsafeMutablePointer<Float>) -> Void) -> [MTCNNOutput] {
-        run(count: sizes.count, cost: { 3 * sizes[$0].height * sizes[$0].width }) { i in
-            let (h, w) = sizes[i]
-            return Tensor(shape: [1, 3, h, w], storage: [Float](unsafeUninitializedCapacity: 3 * h * w) { buf, n in
-                fill(i, buf.baseAddress!)
-                n = 3 * h * w
-            })
+        run(count: levels.count, cost: { levels[$0].count }) { i, scratch, parallel in
+            run(levels[i], scratch: scratch, parallel: parallel)
         }
     }
 
-    /// Runs `count` inputs (made by `input`, on the thread that runs them). With the direct
-    /// kernel and several threads: one parallel region for the whole pyramid, the inputs, largest
-    /// `cost` first, going to the least loaded worker, and each worker running its inputs
+    /// Runs the net on the levels of an image pyramid held in caller-owned memory.
+    /// - Parameters:
+    ///   - planes: each level's normalised `3 × height × width` planes, channel-major.
+    ///   - sizes: each level's height and width (both ≥ 12).
+    /// - Returns: one output per level, in order.
+    public func callAsFunction(levelPlanes planes: [UnsafePointer<Float>], sizes: [(height: Int, width: Int)]) -> [MTCNNOutput] {
+        precondition(planes.count == sizes.count, "one size per level")
+        return run(count: sizes.count, cost: { 3 * sizes[$0].height * sizes[$0].width }) { i, scratch, parallel in
+            let (h, w) = sizes[i]
+            let (ho, wo) = Self.outputSize(height: h, width: w)
+            guard ho > 0, wo > 0, let direct else {
+                return run(Tensor(shape: [1, 3, h, w], storage: Array(UnsafeBufferPointer(start: planes[i], count: 3 * h * w))),
+                           scratch: scratch, parallel: parallel)
+            }
+            return directPass(direct, count: 1, height: h, width: w, scratch: scratch, parallel: parallel) { _ in planes[i] }
+        }
+    }
+
+    /// Runs `count` inputs through `body(i, scratch, parallel)`. With the direct kernel and
+    /// several threads: one parallel region for the whole pyramid, the inputs, largest `cost`
+    /// first, going to the least loaded worker, and each worker running its inputs
     /// single-threaded with its own buffers (many small parallel loops cost more in thread
     /// hand-overs than they save).
-    private func run(count: Int, cost: (Int) -> Int, input: (Int) -> Tensor) -> [MTCNNOutput] {
+    private func run(count: Int, cost: (Int) -> Int,
+                     _ body: (Int, MTCNNPNetScratch, Bool) -> MTCNNOutput) -> [MTCNNOutput] {
         let workers = min(Backend.threads, count)
         guard direct != nil, workers > 1 else {
             let scratch = MTCNNPNetScratch()
-            return (0..<count).map { run(input($0), scratch: scratch, parallel: true) }
+            return (0..<count).map { body($0, scratch, true) }
         }
         var assigned = [[Int]](repeating: [], count: workers)
         var load = [Int](repeating: 0, count: workers)
@@ -106,7 +108,7 @@ public struct MTCNNPNet: Sendable {
         Backend.parallelFor(workers) { w in
             let out = UnsafeMutablePointer<MTCNNOutput?>(bitPattern: bits)!
             let scratch = MTCNNPNetScratch()
-            for i in assigned[w] { out[i] = run(input(i), scratch: scratch, parallel: false) }
+            for i in assigned[w] { out[i] = body(i, scratch, false) }
         }
         return results.map { $0! }
     }
@@ -115,6 +117,39 @@ public struct MTCNNPNet: Sendable {
         precondition(x.rank == 4 && x.c == 3, "P-Net expects [N, 3, H, W], got \(x.shape)")
         let (ho, wo) = Self.outputSize(height: x.h, width: x.w)
         guard ho > 0, wo > 0 else { return reference(x) }
+        guard let direct else { return streamed(x, scratch: scratch) }
+        return x.storage.withUnsafeBufferPointer { xp in
+            directPass(direct, count: x.n, height: x.h, width: x.w, scratch: scratch, parallel: parallel) { s in
+                xp.baseAddress! + s * 3 * x.h * x.w
+            }
+        }
+    }
+
+    /// The direct pass over `count` images of `h × w` (output at least 1 × 1); `image(s)` gives
+    /// sample `s`'s planes.
+    private func directPass(_ direct: MTCNNPNetDirect, count: Int, height h: Int, width w: Int,
+                            scratch: MTCNNPNetScratch, parallel: Bool,
+                            image: (Int) -> UnsafePointer<Float>) -> MTCNNOutput {
+        let (ho, wo) = Self.outputSize(height: h, width: w)
+        var probability = Tensor(shape: [count, 2, ho, wo])
+        var regression = Tensor(shape: [count, 4, ho, wo])
+        let plane = ho * wo
+        probability.storage.withUnsafeMutableBufferPointer { pp in
+            regression.storage.withUnsafeMutableBufferPointer { rp in
+                for s in 0..<count {
+                    let face = pp.baseAddress! + (2 * s + 1) * plane
+                    direct.run(image(s), height: h, width: w, probability: face, offsets: rp.baseAddress! + 4 * s * plane,
+                               scratch: scratch, parallel: parallel)
+                    for i in 0..<plane { pp[2 * s * plane + i] = 1 - face[i] }
+                }
+            }
+        }
+        return MTCNNOutput(probability: probability, regression: regression)
+    }
+
+    /// The streamed pass without the direct kernel (im2col + sgemm), for a batch.
+    private func streamed(_ x: Tensor, scratch: MTCNNPNetScratch) -> MTCNNOutput {
+        let (ho, wo) = Self.outputSize(height: x.h, width: x.w)
         var probability = Tensor(shape: [x.n, 2, ho, wo])
         var regression = Tensor(shape: [x.n, 4, ho, wo])
         let plane = ho * wo
@@ -123,13 +158,8 @@ public struct MTCNNPNet: Sendable {
                 regression.storage.withUnsafeMutableBufferPointer { rp in
                     for s in 0..<x.n {
                         let face = pp.baseAddress! + (2 * s + 1) * plane
-                        let (image, offsets) = (xp.baseAddress! + s * 3 * x.h * x.w, rp.baseAddress! + 4 * s * plane)
-                        if let direct {
-                            direct.run(image, height: x.h, width: x.w, probability: face, offsets: offsets, scratch: scratch,
-                                       parallel: parallel)
-                        } else {
-                            streamer.run(image, height: x.h, width: x.w, probability: face, offsets: offsets, scratch: scratch)
-                        }
+                        streamer.run(xp.baseAddress! + s * 3 * x.h * x.w, height: x.h, width: x.w, probability: face,
+                                     offsets: rp.baseAddress! + 4 * s * plane, scratch: scratch)
                         for i in 0..<plane { pp[2 * s * plane + i] = 1 - face[i] }
                     }
                 }
