@@ -6,7 +6,8 @@
 # The 10,000 people are seeded synthetic embeddings imported through the library; the enrolled
 # photos are real (the first photo of the first ENROL LFW dev people). Targets: ≤ 30 ms warm,
 # ≤ 400 ms cold.
-# Environment: PEOPLE (10000), ENROL (50), REPEATS (20), COLD_RUNS (10), LFW (../shared/data/lfw-dev/lfw-deepfunneled).
+# Environment: PEOPLE (10000), ENROL (50), REPEATS (20), COLD_RUNS (10), DETECTOR (mmod; or mtcnn),
+# LFW (../shared/data/lfw-dev/lfw-deepfunneled).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,6 +15,7 @@ PEOPLE=${PEOPLE:-10000}
 ENROL=${ENROL:-50}
 REPEATS=${REPEATS:-20}
 COLD_RUNS=${COLD_RUNS:-10}
+DETECTOR=${DETECTOR:-mmod}
 LFW=${LFW:-../shared/data/lfw-dev/lfw-deepfunneled}
 QUERY="$LFW/Colin_Powell/Colin_Powell_0002.jpg"
 
@@ -29,17 +31,17 @@ done
 
 echo "warm: $PEOPLE synthetic people + ${#PHOTOS[@]} enrolled photos" >&2
 "$BIN" bench gallery --gallery "$WORK/g.sqlite" --people "$PEOPLE" --query "$QUERY" \
-    --repeats "$REPEATS" --enroll "${PHOTOS[@]}"
+    --repeats "$REPEATS" --detector "$DETECTOR" --enroll "${PHOTOS[@]}"
 
 echo "cold: $COLD_RUNS runs of \`visage identify\`" >&2
-"$BIN" identify "$QUERY" --gallery "$WORK/g.sqlite" --json > /dev/null || true   # fill the page cache
+"$BIN" identify "$QUERY" --gallery "$WORK/g.sqlite" --detector "$DETECTOR" --json > /dev/null || true   # fill the page cache
 if command -v hyperfine > /dev/null; then
-    hyperfine --runs "$COLD_RUNS" -i "$BIN identify $QUERY --gallery $WORK/g.sqlite --json"
+    hyperfine --runs "$COLD_RUNS" -i "$BIN identify $QUERY --gallery $WORK/g.sqlite --detector $DETECTOR --json"
 else
     times=()
     for _ in $(seq "$COLD_RUNS"); do
         start=$(date +%s%N)
-        "$BIN" identify "$QUERY" --gallery "$WORK/g.sqlite" --json > /dev/null || true
+        "$BIN" identify "$QUERY" --gallery "$WORK/g.sqlite" --detector "$DETECTOR" --json > /dev/null || true
         end=$(date +%s%N)
         times+=($(( (end - start) / 1000000 )))
     done

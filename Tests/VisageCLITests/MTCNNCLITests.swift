@@ -34,6 +34,25 @@ final class MTCNNCLITests: XCTestCase {
         XCTAssertTrue(text.stdout.contains("face 1: box (86.23, 62.63, 180.10, 198.11)"), text.stdout)
     }
 
+    func testBenchGalleryTimesIdentifyWithMTCNN() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("visage-bench-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let lfw = "lfw-dev/lfw-deepfunneled/"
+        let r = try CLI.run(["bench", "gallery", "--gallery", dir.appendingPathComponent("g.sqlite").path, "--people", "30",
+                             "--query", try TestData.shared(lfw + "Abdullah_Gul/Abdullah_Gul_0003.jpg").path, "--repeats", "2",
+                             "--detector", "mtcnn",
+                             "--enroll", try TestData.shared(lfw + "Abdullah_Gul/Abdullah_Gul_0002.jpg").path,
+                             try TestData.shared(lfw + "Aaron_Peirsol/Aaron_Peirsol_0002.jpg").path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let report = try XCTUnwrap(try r.jsonLines().first)
+        XCTAssertEqual(report["detector"] as? String, "mtcnn")
+        XCTAssertEqual(report["enrolled_photos"] as? Int, 2)
+        XCTAssertEqual(report["people"] as? Int, 32)
+        XCTAssertGreaterThan((report["warm_identify_ms_median"] as? NSNumber)?.doubleValue ?? 0, 0)
+        XCTAssertEqual(report["answer"] as? String, "photo 0")  // Abdullah Gul's other photo, enrolled first
+    }
+
     func testShapePredictorLandmarksInTheMTCNNBox() throws {
         let r = try CLI.run(["detect", "--json", "--detector", "mtcnn", "--landmark-source", "shape-predictor",
                              try dlibImage("George_W_Bush_0001")])
