@@ -179,7 +179,16 @@ AVX2 static void block(const uint8_t *x, int kp, int groups, int last, const int
         if (full < groups) tile(x + g * gs, kp, w, qs, o + 8 * g, ldo, last, TILE_Q, 1);
     }
     for (; ahead < next_bytes; ahead += 64) _mm_prefetch((const char *)next + ahead, _MM_HINT_T0);
-    // The last query_count % TILE_Q queries, one at a time.
+    // The last query_count % TILE_Q queries: two together, or one.
+    if (query_count - q == 2) {
+        const int8_t *w = queries + q * qs;
+        int32_t *o = out + q * ldo;
+        int g = 0;
+        for (; g + TILE_R <= full; g += TILE_R) tile(x + g * gs, kp, w, qs, o + 8 * g, ldo, 8, 2, TILE_R);
+        for (; g < full; g++) tile(x + g * gs, kp, w, qs, o + 8 * g, ldo, 8, 2, 1);
+        if (full < groups) tile(x + g * gs, kp, w, qs, o + 8 * g, ldo, last, 2, 1);
+        return;
+    }
     for (; q < query_count; q++) {
         const int8_t *w = queries + q * qs;
         int32_t *o = out + q * ldo;
@@ -206,9 +215,10 @@ AVX2 void visage_int8_dots_avx2(const uint8_t *codes, int rows, int dimension, c
             transpose_group(codes + (long)(r0 + 8 * g) * d, g + 1 < groups ? 8 : last, d, kp,
                             scratch + 32L * kp * g);
         }
-        const long next = rows - r0 - nb < br ? rows - r0 - nb : br;
+        // The next block's codes, also past the last row: the caller's next tile usually
+        // follows in memory, and a prefetch never faults.
         block(scratch, kp, groups, last, queries, query_count, query_stride, out + r0, ldo,
-              codes + (long)(r0 + nb) * d, next * d);
+              codes + (long)(r0 + nb) * d, (long)br * d);
     }
 }
 

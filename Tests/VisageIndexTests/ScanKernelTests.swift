@@ -9,7 +9,7 @@ final class ScanKernelTests: XCTestCase {
     private let dimensions = [1, 5, 37, 63, 64, 65, 128, 130, 200]
     /// Row counts around the four-row register tile and the 64-row blocks.
     private let rowCounts = [1, 3, 4, 5, 67, 130]
-    private let queryCounts = [1, 2, 3, 64]
+    private let queryCounts = [1, 2, 3, 5, 8, 64]  // 5 and 8 end on a two-query tile
 
     func testAVX2IsAvailableOnThisMachine() {
         // The benchmark machine and CI (x86-64) have AVX2; without it the kernel tests below
