@@ -98,7 +98,7 @@ public struct MMODDetector: FaceDetector {
         let pyramid = TiledPyramid(height: image.height, width: image.width, padding: net.pyramidPadding,
                                    outerPadding: net.pyramidOuterPadding)
         guard !pyramid.levels.isEmpty else { return [] }
-        let scores = net.forward(pyramid.tensor(for: image, mean: net.mean))
+        let scores = net.forward(height: pyramid.rows, width: pyramid.cols) { pyramid.fill($0, for: image, mean: net.mean) }
         let window = net.options.detectorWindows[0]
         let halfW = Double(window.width - 1) / 2, halfH = Double(window.height - 1) / 2
         var candidates: [(rect: RealRect, score: Double, index: Int)] = []

@@ -85,36 +85,40 @@ public struct TiledPyramid: Sendable, Equatable {
     ///   - mean: the per-channel means (R, G, B).
     public func tensor(for image: Image, mean: [Float]) -> Tensor {
         var t = Tensor(shape: [1, 3, rows, cols])
-        guard let first = levels.first else { return t }
+        t.storage.withUnsafeMutableBufferPointer { fill($0.baseAddress!, for: image, mean: mean) }
+        return t
+    }
+
+    /// Writes the pyramid tensor's `3 × rows × cols` elements (as ``tensor(for:mean:)``, zeros
+    /// included) to `base`, e.g. straight into a network's input buffer.
+    public func fill(_ base: UnsafeMutablePointer<Float>, for image: Image, mean: [Float]) {
         let (rows, cols) = (self.rows, self.cols)
-        let levels = self.levels
         let plane = rows * cols
+        base.initialize(repeating: 0, count: 3 * plane)
+        guard let first = levels.first else { return }
+        let levels = self.levels
         let ch = image.channels
-        t.storage.withUnsafeMutableBufferPointer { buf in
-            let base = buf.baseAddress!
-            image.pixels.withUnsafeBufferPointer { px in
-                for c in 0..<3 {
-                    let table = (0..<256).map { (Float($0) - mean[c]) / 256 }
-                    let src = ch == 1 ? 0 : c
-                    // An image of another size than the layout's is cut to level 0.
-                    for y in 0..<min(image.height, first.height) {
-                        let row = base + c * plane + (first.top + y) * cols + first.left
-                        let line = y * image.width * ch + src
-                        for x in 0..<min(image.width, first.width) { row[x] = table[Int(px[line + x * ch])] }
-                    }
-                }
-            }
-            let bits = UInt(bitPattern: base)
-            // Each channel's levels depend only on that channel.
-            Backend.parallelFor(3) { c in
-                let planeBase = UnsafeMutablePointer<Float>(bitPattern: bits)! + c * plane
-                for i in 1..<levels.count {
-                    DlibBilinear.resize(source: planeBase, sourceRect: levels[i - 1], into: planeBase,
-                                        destinationRect: levels[i], rowStride: cols)
+        image.pixels.withUnsafeBufferPointer { px in
+            for c in 0..<3 {
+                let table = (0..<256).map { (Float($0) - mean[c]) / 256 }
+                let src = ch == 1 ? 0 : c
+                // An image of another size than the layout's is cut to level 0.
+                for y in 0..<min(image.height, first.height) {
+                    let row = base + c * plane + (first.top + y) * cols + first.left
+                    let line = y * image.width * ch + src
+                    for x in 0..<min(image.width, first.width) { row[x] = table[Int(px[line + x * ch])] }
                 }
             }
         }
-        return t
+        let bits = UInt(bitPattern: base)
+        // Each channel's levels depend only on that channel.
+        Backend.parallelFor(3) { c in
+            let planeBase = UnsafeMutablePointer<Float>(bitPattern: bits)! + c * plane
+            for i in 1..<levels.count {
+                DlibBilinear.resize(source: planeBase, sourceRect: levels[i - 1], into: planeBase,
+                                    destinationRect: levels[i], rowStride: cols)
+            }
+        }
     }
 
     /// dlib's `tiled_pyramid_to_image`: a rectangle in tensor coordinates → image coordinates.

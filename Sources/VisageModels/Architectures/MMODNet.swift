@@ -89,4 +89,15 @@ public struct MMODNet: Sendable {
     /// - Parameter input: [N, 3, H, W], normalised `(pixel − mean) / 256`.
     /// - Returns: [N, 1, H', W'].
     public func forward(_ input: Tensor) -> Tensor { plan?.forward(input) ?? network.forward(input) }
+
+    /// The score map of one pyramid tensor that `fill` writes (all `3 × height × width`
+    /// elements, normalised as for ``forward(_:)``) straight into the network's input buffer,
+    /// which the compiled network keeps between calls.
+    /// - Returns: [1, 1, H', W'].
+    public func forward(height: Int, width: Int, fill: (UnsafeMutablePointer<Float>) -> Void) -> Tensor {
+        if let plan { return plan.forward(channels: 3, height: height, width: width, fill: fill) }
+        var input = Tensor(shape: [1, 3, height, width])
+        input.storage.withUnsafeMutableBufferPointer { fill($0.baseAddress!) }
+        return network.forward(input)
+    }
 }

@@ -102,6 +102,19 @@ struct ConvNetPlan: Sendable {
         return out
     }
 
+    /// Runs the network on one sample that `fill` writes (all `c × h × w` elements, CHW) into
+    /// an input buffer from the plan's pool: no tensor to allocate, clear and copy.
+    /// - Returns: the network's output, [1, …].
+    func forward(channels c: Int, height h: Int, width w: Int, fill: (UnsafeMutablePointer<Float>) -> Void) -> Tensor {
+        let x = PlaneBuffer(c: c, n: 1, h: h, w: w, pool: pool)  // CNHW with N = 1 is CHW
+        fill(x.data)
+        let y = Self.run(steps, x, ownsInput: true)
+        var out = Tensor(shape: network.outputShape(for: [1, c, h, w]))
+        out.storage.withUnsafeMutableBufferPointer { y.toNCHW($0.baseAddress!) }
+        y.free()
+        return out
+    }
+
     /// Runs steps on `x`; frees `x` when `ownsInput` and it is not the result.
     private static func run(_ steps: [Step], _ x: PlaneBuffer, ownsInput: Bool) -> PlaneBuffer {
         var current = x
