@@ -158,12 +158,22 @@ AVX2 INLINE void tile(const uint8_t *x, int kp, const int8_t *w, long qs, int32_
     }
 }
 
+// NQ queries (w, stride qs) against `groups` transposed groups (the first `full` with eight
+// rows, then one with `last`), in tiles of TILE_R groups.
+AVX2 INLINE void queries_tile(const uint8_t *x, int kp, int groups, int full, int last, const int8_t *w, long qs,
+                              int32_t *o, long ldo, const int NQ) {
+    const long gs = 32L * kp;
+    int g = 0;
+    for (; g + TILE_R <= full; g += TILE_R) tile(x + g * gs, kp, w, qs, o + 8 * g, ldo, 8, NQ, TILE_R);
+    for (; g < full; g++) tile(x + g * gs, kp, w, qs, o + 8 * g, ldo, 8, NQ, 1);
+    if (full < groups) tile(x + g * gs, kp, w, qs, o + 8 * g, ldo, last, NQ, 1);
+}
+
 // Every query against `groups` transposed groups (the last one with `last` rows, 1...8).
 // While the queries pass over this block, the next block's codes (`next`, `next_bytes`) are
 // prefetched a slice per query tile, so that its transpose does not wait on memory.
 AVX2 static void block(const uint8_t *x, int kp, int groups, int last, const int8_t *queries, int query_count,
                        long qs, int32_t *out, long ldo, const uint8_t *next, long next_bytes) {
-    const long gs = 32L * kp;
     const int full = last == 8 ? groups : groups - 1;  // groups with eight rows
     const long tiles = query_count / TILE_Q + 1, slice = (next_bytes / tiles + 63) & ~63L;
     long ahead = 0;
@@ -171,31 +181,14 @@ AVX2 static void block(const uint8_t *x, int kp, int groups, int last, const int
     for (; q + TILE_Q <= query_count; q += TILE_Q) {
         for (long end = ahead + slice < next_bytes ? ahead + slice : next_bytes; ahead < end; ahead += 64)
             _mm_prefetch((const char *)next + ahead, _MM_HINT_T0);
-        const int8_t *w = queries + q * qs;
-        int32_t *o = out + q * ldo;
-        int g = 0;
-        for (; g + TILE_R <= full; g += TILE_R) tile(x + g * gs, kp, w, qs, o + 8 * g, ldo, 8, TILE_Q, TILE_R);
-        for (; g < full; g++) tile(x + g * gs, kp, w, qs, o + 8 * g, ldo, 8, TILE_Q, 1);
-        if (full < groups) tile(x + g * gs, kp, w, qs, o + 8 * g, ldo, last, TILE_Q, 1);
+        queries_tile(x, kp, groups, full, last, queries + q * qs, qs, out + q * ldo, ldo, TILE_Q);
     }
     for (; ahead < next_bytes; ahead += 64) _mm_prefetch((const char *)next + ahead, _MM_HINT_T0);
     // The last query_count % TILE_Q queries: two together, or one.
     if (query_count - q == 2) {
-        const int8_t *w = queries + q * qs;
-        int32_t *o = out + q * ldo;
-        int g = 0;
-        for (; g + TILE_R <= full; g += TILE_R) tile(x + g * gs, kp, w, qs, o + 8 * g, ldo, 8, 2, TILE_R);
-        for (; g < full; g++) tile(x + g * gs, kp, w, qs, o + 8 * g, ldo, 8, 2, 1);
-        if (full < groups) tile(x + g * gs, kp, w, qs, o + 8 * g, ldo, last, 2, 1);
-        return;
-    }
-    for (; q < query_count; q++) {
-        const int8_t *w = queries + q * qs;
-        int32_t *o = out + q * ldo;
-        int g = 0;
-        for (; g + TILE_R <= full; g += TILE_R) tile(x + g * gs, kp, w, qs, o + 8 * g, ldo, 8, 1, TILE_R);
-        for (; g < full; g++) tile(x + g * gs, kp, w, qs, o + 8 * g, ldo, 8, 1, 1);
-        if (full < groups) tile(x + g * gs, kp, w, qs, o + 8 * g, ldo, last, 1, 1);
+        queries_tile(x, kp, groups, full, last, queries + q * qs, qs, out + q * ldo, ldo, 2);
+    } else if (query_count - q == 1) {
+        queries_tile(x, kp, groups, full, last, queries + q * qs, qs, out + q * ldo, ldo, 1);
     }
 }
 

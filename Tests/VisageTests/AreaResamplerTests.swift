@@ -49,40 +49,38 @@ final class AreaResamplerTests: XCTestCase {
         XCTAssertEqual((0..<4).map { AreaResampler.window($0, 2, 4).end }, [1, 1, 2, 2])
     }
 
-    func testEqualsDirectPoolingForDownscalingUpscalingAndCrops() {
-        let image = randomImage(width: 37, height: 23, format: .rgb, seed: 7)
+    /// Each region → size resize of `image` through the resampler equals direct pooling, exactly.
+    private func assertEqualsPooling(_ image: Image, _ cases: [(x0: Int, y0: Int, w: Int, h: Int, ow: Int, oh: Int)],
+                                     file: StaticString = #filePath, line: UInt = #line) {
         let r = AreaResampler(image)
-        XCTAssertEqual(r.width, 37)
-        XCTAssertEqual(r.height, 23)
-        let cases: [(x0: Int, y0: Int, w: Int, h: Int, ow: Int, oh: Int)] = [
+        XCTAssertEqual(r.width, image.width, file: file, line: line)
+        XCTAssertEqual(r.height, image.height, file: file, line: line)
+        for t in cases {
+            let got = resampled(r, x0: t.x0, y0: t.y0, w: t.w, h: t.h, ow: t.ow, oh: t.oh)
+            for ch in 0..<3 {
+                let want = pooled(image, channel: ch, x0: t.x0, y0: t.y0, w: t.w, h: t.h, ow: t.ow, oh: t.oh)
+                XCTAssertEqual(Array(got[(ch * t.ow * t.oh)..<((ch + 1) * t.ow * t.oh)]), want, "\(t), channel \(ch)",
+                               file: file, line: line)
+            }
+        }
+    }
+
+    func testEqualsDirectPoolingForDownscalingUpscalingAndCrops() {
+        assertEqualsPooling(randomImage(width: 37, height: 23, format: .rgb, seed: 7), [
             (0, 0, 37, 23, 17, 11),   // downscale by non-integer factors
             (0, 0, 37, 23, 50, 31),   // upscale
             (5, 3, 20, 15, 24, 24),   // a crop, as for R-Net
             (36, 22, 1, 1, 3, 2),     // one pixel, repeated
             (0, 0, 37, 23, 37, 23),   // identity
-        ]
-        for t in cases {
-            let got = resampled(r, x0: t.x0, y0: t.y0, w: t.w, h: t.h, ow: t.ow, oh: t.oh)
-            for ch in 0..<3 {
-                let want = pooled(image, channel: ch, x0: t.x0, y0: t.y0, w: t.w, h: t.h, ow: t.ow, oh: t.oh)
-                XCTAssertEqual(Array(got[(ch * t.ow * t.oh)..<((ch + 1) * t.ow * t.oh)]), want, "\(t), channel \(ch)")
-            }
-        }
+        ])
     }
 
     func testTablesBuiltInPartsEqualDirectPooling() {
         // 300 × 250 is large enough for the table to be built in one part per thread; windows
         // on either side of and across the middle row must still be exact.
-        let image = randomImage(width: 300, height: 250, format: .rgb, seed: 11)
-        let r = AreaResampler(image)
-        for t in [(x0: 0, y0: 100, w: 300, h: 50, ow: 24, oh: 24), (x0: 17, y0: 124, w: 60, h: 3, ow: 7, oh: 3),
-                  (x0: 250, y0: 240, w: 50, h: 10, ow: 5, oh: 5), (x0: 0, y0: 0, w: 300, h: 250, ow: 61, oh: 43)] {
-            let got = resampled(r, x0: t.x0, y0: t.y0, w: t.w, h: t.h, ow: t.ow, oh: t.oh)
-            for ch in 0..<3 {
-                let want = pooled(image, channel: ch, x0: t.x0, y0: t.y0, w: t.w, h: t.h, ow: t.ow, oh: t.oh)
-                XCTAssertEqual(Array(got[(ch * t.ow * t.oh)..<((ch + 1) * t.ow * t.oh)]), want, "\(t), channel \(ch)")
-            }
-        }
+        assertEqualsPooling(randomImage(width: 300, height: 250, format: .rgb, seed: 11), [
+            (0, 100, 300, 50, 24, 24), (17, 124, 60, 3, 7, 3), (250, 240, 50, 10, 5, 5), (0, 0, 300, 250, 61, 43),
+        ])
     }
 
     func testPyramidInOneSweepEqualsEachSizeAlone() {
