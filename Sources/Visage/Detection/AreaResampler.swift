@@ -75,12 +75,11 @@ public struct AreaResampler: Sendable {
                         for x in 0..<pitch { last[ch * plane + x] &+= offset[ch * plane + x] }
                     }
                 }
-                let rows = (1..<parts).flatMap { p in (bounds[p] + 1)..<bounds[p + 1] }
+                let rows = (1..<parts).flatMap { p in ((bounds[p] + 1)..<bounds[p + 1]).map { (y: $0, part: p) } }
                 let chunk = max(1, (1 << 15) / pitch)
                 Backend.parallelFor((rows.count + chunk - 1) / chunk) { t in
                     for k in (t * chunk)..<min(rows.count, (t + 1) * chunk) {
-                        let y = rows[k]
-                        let p = bounds.lastIndex { $0 <= y - 1 }!
+                        let (y, p) = rows[k]
                         let offset = base + bounds[p] * pitch, row = base + y * pitch
                         for ch in 0..<3 {
                             let (o, r) = (offset + ch * plane, row + ch * plane)

@@ -84,9 +84,11 @@ public struct TiledPyramid: Sendable, Equatable {
     ///   - image: an image of the size the layout was made for.
     ///   - mean: the per-channel means (R, G, B).
     public func tensor(for image: Image, mean: [Float]) -> Tensor {
-        var t = Tensor(shape: [1, 3, rows, cols])
-        t.storage.withUnsafeMutableBufferPointer { fill($0.baseAddress!, for: image, mean: mean) }
-        return t
+        // `fill` writes every element, zeros included.
+        Tensor(shape: [1, 3, rows, cols], storage: [Float](unsafeUninitializedCapacity: 3 * rows * cols) { buf, n in
+            fill(buf.baseAddress!, for: image, mean: mean)
+            n = 3 * rows * cols
+        })
     }
 
     /// Writes the pyramid tensor's `3 × rows × cols` elements (as ``tensor(for:mean:)``, zeros

@@ -95,11 +95,7 @@ struct ConvNetPlan: Sendable {
         let x = input.storage.withUnsafeBufferPointer {
             PlaneBuffer.fromNCHW($0.baseAddress!, n: input.n, c: input.c, h: input.h, w: input.w, pool: pool)
         }
-        let y = Self.run(steps, x, ownsInput: true)
-        var out = Tensor(shape: network.outputShape(for: input.shape))
-        out.storage.withUnsafeMutableBufferPointer { y.toNCHW($0.baseAddress!) }
-        y.free()
-        return out
+        return output(Self.run(steps, x, ownsInput: true), inputShape: input.shape)
     }
 
     /// Runs the network on one sample that `fill` writes (all `c × h × w` elements, CHW) into
@@ -108,8 +104,12 @@ struct ConvNetPlan: Sendable {
     func forward(channels c: Int, height h: Int, width w: Int, fill: (UnsafeMutablePointer<Float>) -> Void) -> Tensor {
         let x = PlaneBuffer(c: c, n: 1, h: h, w: w, pool: pool)  // CNHW with N = 1 is CHW
         fill(x.data)
-        let y = Self.run(steps, x, ownsInput: true)
-        var out = Tensor(shape: network.outputShape(for: [1, c, h, w]))
+        return output(Self.run(steps, x, ownsInput: true), inputShape: [1, c, h, w])
+    }
+
+    /// The network's result `y` for an input of `inputShape` as an NCHW tensor; frees `y`.
+    private func output(_ y: PlaneBuffer, inputShape: [Int]) -> Tensor {
+        var out = Tensor(shape: network.outputShape(for: inputShape))
         out.storage.withUnsafeMutableBufferPointer { y.toNCHW($0.baseAddress!) }
         y.free()
         return out
