@@ -117,14 +117,32 @@ final class MTCNNModelTests: XCTestCase {
 
     func testBatchedRNetAndONetMatchLayers() throws {
         let mtcnn = try networks()
-        let r = noise([37, 3, 24, 24], seed: 7)
-        let (rf, rs) = (mtcnn.rnet(r), mtcnn.rnet.reference(r))
-        assertClose(rf.probability, rs.probability, "R-Net probability")
-        assertClose(rf.regression, rs.regression, "R-Net regression")
-        let o = noise([9, 3, 48, 48], seed: 8)
-        let (of, os) = (mtcnn.onet(o), mtcnn.onet.reference(o))
-        assertClose(of.probability, os.probability, "O-Net probability")
-        assertClose(of.regression, os.regression, "O-Net regression")
-        assertClose(of.landmarks!, os.landmarks!, "O-Net landmarks")
+        // One crop, a batch split unevenly over the threads, and larger batches.
+        for (k, n) in [1, 3, 37].enumerated() {
+            let r = noise([n, 3, 24, 24], seed: UInt64(7 + k))
+            let (rf, rs) = (mtcnn.rnet(r), mtcnn.rnet.reference(r))
+            assertClose(rf.probability, rs.probability, "R-Net probability, \(n) crops")
+            assertClose(rf.regression, rs.regression, "R-Net regression, \(n) crops")
+        }
+        for (k, n) in [1, 2, 9].enumerated() {
+            let o = noise([n, 3, 48, 48], seed: UInt64(17 + k))
+            let (of, os) = (mtcnn.onet(o), mtcnn.onet.reference(o))
+            assertClose(of.probability, os.probability, "O-Net probability, \(n) crops")
+            assertClose(of.regression, os.regression, "O-Net regression, \(n) crops")
+            assertClose(of.landmarks!, os.landmarks!, "O-Net landmarks, \(n) crops")
+        }
+    }
+
+    func testRNetAndONetCropsAreIndependentOfTheirBatch() throws {
+        // Each crop's output is the same whether it runs alone or among others (the crops are
+        // side by side in the direct pass: a crop must not read its neighbours).
+        let mtcnn = try networks()
+        let o = noise([5, 3, 48, 48], seed: 31)
+        let all = mtcnn.onet(o)
+        for j in [0, 2, 4] {
+            let one = mtcnn.onet(Tensor(shape: [1, 3, 48, 48], storage: Array(o.storage[(j * 6912)..<((j + 1) * 6912)])))
+            assertClose(Tensor(shape: [1, 10], storage: Array(all.landmarks!.storage[(10 * j)..<(10 * j + 10)])),
+                        one.landmarks!, "O-Net landmarks of crop \(j)")
+        }
     }
 }

@@ -2,15 +2,17 @@
 // MTCNN on CPU measured in the same run (Benchmarks/reference/mtcnn_reference.py bench).
 //
 //   swift run -c release bench-mtcnn [--runs N] [--threads N] [--python PATH | --no-reference]
-//       [--recall [--recall-limit N]] [--accuracy [--folds N] [--with-mmod]] [--no-speed] [--profile small|1mp|mosaic]
+//       [--recall [--recall-limit N] [--recall-mtcnn-only]] [--accuracy [--folds N] [--with-mmod]] [--no-speed] [--profile small|1mp|mosaic]
+//       [--only small|1mp|mosaic|pnet|rnet|onet [--crops N]] [--all-times]
 //
 // Photos (from ../shared/data or $VISAGE_SHARED_DATA): LFW AJ_Cook_0001 (250×250, one face);
 // the same photo enlarged 4× by pixel replication (1000×1000 = 1 MP, one large face); a 4×4
 // mosaic of LFW photos (1 MP, 16 faces). `--recall` first runs both detectors (MTCNN, MMOD at
 // upsample 1) on every LFW development image (a detection must contain the centre) and every AT&T
 // face; `--accuracy` compares the alignments of MTCNN's faces for dlib's ResNet on the 600 LFW
-// development pairs (DetectorEvaluation.swift); `--no-speed` stops after those. Models come from
-// the model cache.
+// development pairs (DetectorEvaluation.swift); `--no-speed` stops after those. `--only` times
+// one photo or one network (`--crops N` crops for R-Net or O-Net); `--all-times` prints every
+// detection's time. Models come from the model cache.
 import Foundation
 import Visage
 import VisageImage
@@ -75,16 +77,25 @@ func report(_ label: String, _ detector: MTCNNDetector, _ image: Image) {
     var trace = MTCNNTrace()
     let faces = detector.detect(in: image, trace: &trace)  // warm-up
     var times: [Double] = []
+    var stages: [[Double]] = [[], [], []]
     let cpu0 = processCPU()
     for _ in 0..<runs {
+        var runTrace = MTCNNTrace()
         let start = DispatchTime.now().uptimeNanoseconds
-        _ = detector.detect(in: image)
+        _ = detector.detect(in: image, trace: &runTrace)
         times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+        for s in 0..<3 { stages[s].append(runTrace.stageSeconds[s] * 1000) }
     }
     let cpu = (processCPU() - cpu0) / Double(runs)
     times.sort()
+    let stageMedians = stages.map { $0.sorted()[runs / 2] }
     print(String(format: "Visage %@: median %.1f ms, min %.1f ms over %d runs (CPU %.1f ms/photo); %d face(s), %d P-Net boxes, %d R-Net boxes",
                  label, times[runs / 2], times[0], runs, cpu, faces.count, trace.proposals, trace.refined))
+    print(String(format: "  stage medians: pyramid + P-Net %.1f ms, R-Net %.1f ms, O-Net %.1f ms",
+                 stageMedians[0], stageMedians[1], stageMedians[2]))
+    if arguments.contains("--all-times") {
+        print("  all (ms): " + times.map { String(format: "%.1f", $0) }.joined(separator: " "))
+    }
 }
 
 setvbuf(stdout, nil, _IOLBF, 0)
@@ -95,7 +106,9 @@ do {
     if arguments.contains("--recall") {
         let limit = option("--recall-limit").flatMap(Int.init)
         try recall("mtcnn", detector, limit: limit)
-        try recall("mmod (upsample 1)", try DetectorKind.mmod.makeDetector(store: ModelStore(), upsample: 1), limit: limit)
+        if !arguments.contains("--recall-mtcnn-only") {
+            try recall("mmod (upsample 1)", try DetectorKind.mmod.makeDetector(store: ModelStore(), upsample: 1), limit: limit)
+        }
     }
     if arguments.contains("--accuracy") {
         try accuracy(folds: option("--folds").flatMap(Int.init) ?? 10, mmod: arguments.contains("--with-mmod"))
@@ -110,15 +123,39 @@ do {
         print("\(faces.count) face(s), \(trace.proposals) P-Net boxes, \(trace.refined) R-Net boxes")
         exit(0)
     }
-    report("250x250", detector, small)
-    report("1000x1000 (1 MP, one face)", detector, enlarged(small, by: 4))
-    report("1000x1000 (1 MP, 16-face mosaic)", detector, try mosaic())
+    // `--only small|1mp|mosaic` times one photo (e.g. under perf); `--only rnet|onet|pnet` one network
+    // (`--crops N` for R-Net and O-Net; P-Net on the pyramid levels of 1 MP).
+    let only = option("--only")
+    if only == "rnet" || only == "onet" {
+        let (count, side) = only == "rnet" ? (Int(option("--crops") ?? "") ?? 44, 24) : (Int(option("--crops") ?? "") ?? 7, 48)
+        let crops = Tensor(shape: [count, 3, side, side], repeating: 0.1)
+        let times = (0..<(runs * 10)).map { _ -> Double in
+            let start = DispatchTime.now().uptimeNanoseconds
+            if only == "rnet" { _ = detector.networks.rnet(crops) } else { _ = detector.networks.onet(crops) }
+            return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
+        }.sorted()
+        print(String(format: "%@ on %d crops: median %.2f ms", only!, count, times[times.count / 2]))
+        exit(0)
+    }
+    if only == nil || only == "small" { report("250x250", detector, small) }
+    if only == nil || only == "1mp" { report("1000x1000 (1 MP, one face)", detector, enlarged(small, by: 4)) }
+    if only == nil || only == "mosaic" { report("1000x1000 (1 MP, 16-face mosaic)", detector, try mosaic()) }
+    if only != nil && only != "pnet" { exit(0) }
 
     // Stage 1 alone at 1 MP: the pyramid levels through P-Net.
     let scales = MTCNNPyramid.scales(width: 1000, height: 1000, options: detector.options)
     let levels = scales.map { scale -> Tensor in
         let (w, h) = MTCNNPyramid.levelSize(width: 1000, height: 1000, scale: scale)
         return Tensor(shape: [1, 3, h, w], repeating: 0.1)
+    }
+    if only == "pnet" {
+        let times = (0..<(runs * 2)).map { _ -> Double in
+            let start = DispatchTime.now().uptimeNanoseconds
+            _ = detector.networks.pnet(levels: levels)
+            return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
+        }.sorted()
+        print(String(format: "pnet on the %d levels of 1 MP: median %.2f ms", levels.count, times[times.count / 2]))
+        exit(0)
     }
     let cpuStart = processCPU()
     let pnet = (0..<5).map { _ -> Double in
@@ -128,6 +165,19 @@ do {
     }.sorted()
     print(String(format: "  P-Net alone on the %d pyramid levels of 1 MP: %.1f ms (median of 5; CPU %.1f ms)", scales.count, pnet[2],
                  (processCPU() - cpuStart) / 5))
+
+    // Stages 2 and 3 alone on the batch sizes of the 1 MP photo (44 and 7 crops).
+    for (name, count, side, net) in [("R-Net", 44, 24, { (x: Tensor) in _ = detector.networks.rnet(x) }),
+                                     ("O-Net", 7, 48, { (x: Tensor) in _ = detector.networks.onet(x) })] {
+        let crops = Tensor(shape: [count, 3, side, side], repeating: 0.1)
+        net(crops)
+        let times = (0..<21).map { _ -> Double in
+            let start = DispatchTime.now().uptimeNanoseconds
+            net(crops)
+            return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
+        }.sorted()
+        print(String(format: "  %@ alone on %d crops: %.2f ms (median of 21)", name, count, times[10]))
+    }
 
     if !arguments.contains("--no-reference") {
         let process = Process()

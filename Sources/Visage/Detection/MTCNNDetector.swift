@@ -18,8 +18,9 @@ public struct MTCNNDetector: FaceDetector {
     /// Thresholds and pyramid settings.
     public let options: MTCNNOptions
 
-    /// The most crops R-Net or O-Net takes in one batch (bounds memory on busy images).
-    private static let batchLimit = 16
+    /// The most crops R-Net or O-Net takes in one batch (bounds memory on busy images; the
+    /// networks run a batch a few crops at a time per thread).
+    private static let batchLimit = 64
 
     /// Keeps the pyramid's memory between photos (fresh pages cost faults and clearing).
     private let pool = BufferPool(limitBytes: 64 << 20)

@@ -2,13 +2,15 @@ import Foundation
 import VisageNN
 
 // P-Net streamed in bands (MTCNNPNetBands' schedule, as MTCNNPNetStreamer), with every
-// convolution run by the direct AVX2/FMA kernel straight on the band buffers (no im2col, no
-// sgemm, PReLU fused): conv1 reads the input planes in place, conv2 the pooled rows, conv3 the
-// conv2 rows, and the two 1 × 1 heads the conv3 rows.
+// convolution run straight on the band buffers (no im2col, no sgemm, PReLU fused): conv1 reads
+// the input planes in place on the direct AVX2/FMA kernel, conv2 the pooled rows and conv3 the
+// conv2 rows by Winograd F(2×2, 3×3) (they hold 83 % of P-Net's multiplies), and the two 1 × 1
+// heads the conv3 rows on the direct kernel.
 
-/// P-Net's convolutions packed for the direct kernel, and the band-streaming forward pass.
+/// P-Net's convolutions packed for the direct and Winograd kernels, and the band-streaming
+/// forward pass.
 struct MTCNNPNetDirect: Sendable {
-    let conv1: DirectKernel, conv2: DirectKernel, conv3: DirectKernel
+    let conv1: DirectKernel, conv2: WinogradKernel, conv3: WinogradKernel
     /// conv4_1 (two logits) and conv4_2 (four offsets), biases included.
     let logits: DirectKernel, offsets: DirectKernel
 
@@ -16,8 +18,8 @@ struct MTCNNPNetDirect: Sendable {
     init?(_ s: MTCNNPNetStreamer) {
         guard DirectKernel.isAvailable,
               let c1 = DirectKernel(weight: s.weight1, outChannels: 10, inChannels: 3, kh: 3, kw: 3, bias: s.b1, prelu: s.a1),
-              let c2 = DirectKernel(weight: s.weight2, outChannels: 16, inChannels: 10, kh: 3, kw: 3, bias: s.b2, prelu: s.a2),
-              let c3 = DirectKernel(weight: s.weight3, outChannels: 32, inChannels: 16, kh: 3, kw: 3, bias: s.b3, prelu: s.a3),
+              let c2 = WinogradKernel(weight: s.weight2, outChannels: 16, inChannels: 10, bias: s.b2, prelu: s.a2),
+              let c3 = WinogradKernel(weight: s.weight3, outChannels: 32, inChannels: 16, bias: s.b3, prelu: s.a3),
               let l = DirectKernel(weight: Array(s.heads[0..<64]), outChannels: 2, inChannels: 32, kh: 1, kw: 1,
                                    bias: Array(s.headBias[0..<2])),
               let o = DirectKernel(weight: Array(s.heads[64..<192]), outChannels: 4, inChannels: 32, kh: 1, kw: 1,
