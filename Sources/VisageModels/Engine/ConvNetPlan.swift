@@ -46,9 +46,11 @@ struct ConvNetPlan: Sendable {
         var steps: [Step] = []
         for layer in layers {
             switch layer {
-            case let conv as Conv2D where direct && DirectConvolution(conv) != nil:
-                steps.append(.direct(DirectConvolution(conv)!))
             case let conv as Conv2D:
+                if direct, let fast = DirectConvolution(conv) {
+                    steps.append(.direct(fast))
+                    continue
+                }
                 // Winograd for 5 × 5 only: measured on dlib's nets, F(2×2, 5×5) saves about a fifth
                 // of the MMOD detector's CPU time, while F(2×2, 3×3) doubled the ResNet's (its
                 // transforms and sixteen small sgemms per convolution outweigh the 2.25× fewer
