@@ -267,32 +267,18 @@ static inline int winograd_rows(const float *in, long plane_stride, int pitch, i
 }
 
 __attribute__((target("avx2,fma")))
-static int winograd3(const float *in, long plane_stride, int pitch, int channels, const float *weight,
-                     const float *bias, const float *slope, int activation, int out_channels, float *out,
-                     long out_channel_stride, int out_pitch, int wo, int oy0, int oy1, float *scratch) {
-    return winograd_rows(in, plane_stride, pitch, channels, weight, bias, slope, activation, out_channels, out,
-                         out_channel_stride, out_pitch, wo, oy0, oy1, scratch, 3);
-}
-
-__attribute__((target("avx2,fma")))
-static int winograd5(const float *in, long plane_stride, int pitch, int channels, const float *weight,
-                     const float *bias, const float *slope, int activation, int out_channels, float *out,
-                     long out_channel_stride, int out_pitch, int wo, int oy0, int oy1, float *scratch) {
-    return winograd_rows(in, plane_stride, pitch, channels, weight, bias, slope, activation, out_channels, out,
-                         out_channel_stride, out_pitch, wo, oy0, oy1, scratch, 5);
-}
-
 int visage_winograd_avx2(const float *in, long plane_stride, int pitch, int channels, int r,
                          const float *weight, const float *bias, const float *slope, int activation,
                          int out_channels, float *out, long out_channel_stride, int out_pitch, int wo,
                          int oy0, int oy1, float *scratch) {
+    // One specialised copy of the loop nest per filter side.
     if (r == 3) {
-        return winograd3(in, plane_stride, pitch, channels, weight, bias, slope, activation, out_channels, out,
-                         out_channel_stride, out_pitch, wo, oy0, oy1, scratch);
+        return winograd_rows(in, plane_stride, pitch, channels, weight, bias, slope, activation, out_channels, out,
+                             out_channel_stride, out_pitch, wo, oy0, oy1, scratch, 3);
     }
     if (r == 5) {
-        return winograd5(in, plane_stride, pitch, channels, weight, bias, slope, activation, out_channels, out,
-                         out_channel_stride, out_pitch, wo, oy0, oy1, scratch);
+        return winograd_rows(in, plane_stride, pitch, channels, weight, bias, slope, activation, out_channels, out,
+                             out_channel_stride, out_pitch, wo, oy0, oy1, scratch, 5);
     }
     return oy0;
 }

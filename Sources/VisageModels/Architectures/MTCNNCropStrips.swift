@@ -33,7 +33,7 @@ struct MTCNNCropStrips: Sendable {
                                             kh: s.kernel, kw: s.kernel, bias: s.bias, prelu: s.slope)
             else { return nil }
             // Winograd's transforms outweigh its savings on three input channels (conv1).
-            let winograd = s.kernel == 3 && s.inChannels >= 8
+            let winograd = s.kernel == 3 && s.inChannels >= DirectConvolution.winogradMinimumChannels
                 ? WinogradKernel(weight: s.weight, outChannels: s.outChannels, inChannels: s.inChannels, bias: s.bias,
                                  prelu: s.slope)
                 : nil
