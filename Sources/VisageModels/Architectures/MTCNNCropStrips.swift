@@ -6,8 +6,9 @@ import VisageNN
 // crop stride; the k − 1 columns between crops are computed and ignored), so each layer is one
 // kernel call over rows of n · stride columns instead of n calls over 8–46 columns, where the
 // kernel's 24-column blocks would mostly run masked. Pooling takes the window rows' maxima along
-// whole strip rows, then each crop's windows, and writes the next, narrower strip. The batch is split into one group of crops per thread, each
-// group run through every stage on its own core (no hand-over between layers).
+// whole strip rows, then each crop's windows, and writes the next, narrower strip. The batch is
+// split into one group of crops per thread, each group run through every stage on its own core
+// (no hand-over between layers).
 
 /// The direct-kernel pass of an ``MTCNNConvStack``.
 struct MTCNNCropStrips: Sendable {
@@ -29,14 +30,15 @@ struct MTCNNCropStrips: Sendable {
         guard DirectKernel.isAvailable, let first = stack.first else { return nil }
         var stages: [Stage] = []
         for s in stack {
-            guard let kernel = DirectKernel(weight: s.weight, outChannels: s.outChannels, inChannels: s.inChannels,
-                                            kh: s.kernel, kw: s.kernel, bias: s.bias, prelu: s.slope)
-            else { return nil }
             // Winograd's transforms outweigh its savings on three input channels (conv1).
             let winograd = s.kernel == 3 && s.inChannels >= DirectConvolution.winogradMinimumChannels
                 ? WinogradKernel(weight: s.weight, outChannels: s.outChannels, inChannels: s.inChannels, bias: s.bias,
                                  prelu: s.slope)
                 : nil
+            guard let kernel = winograd?.direct
+                ?? DirectKernel(weight: s.weight, outChannels: s.outChannels, inChannels: s.inChannels,
+                                kh: s.kernel, kw: s.kernel, bias: s.bias, prelu: s.slope)
+            else { return nil }
             stages.append(Stage(kernel: kernel, winograd: winograd, size: s.kernel, pool: s.pool))
         }
         self.stages = stages
@@ -120,7 +122,6 @@ struct MTCNNCropStrips: Sendable {
                         step s: Int, into dst: UnsafeMutablePointer<Float>) {
         let pooled = StreamOps.pooledExtent(side, kernel: k, stride: s)
         let width = (n - 1) * stride + side
-        let whole = side >= k ? min((side - k) / s + 1, pooled) : 0
         withUnsafeTemporaryAllocation(of: Float.self, capacity: width) { buffer in
             let colMax = buffer.baseAddress!
             for oy in 0..<pooled {
@@ -132,29 +133,8 @@ struct MTCNNCropStrips: Sendable {
                 }
                 let out = dst + oy * n * pooled
                 for j in 0..<n {
-                    let crop = colMax + j * stride, o = out + j * pooled
-                    // Whole windows, unrolled for MTCNN's 3 × 3 and 2 × 2 kernels, then the clipped tail.
-                    var ox = 0
-                    if k == 3 {
-                        while ox < whole {
-                            let x0 = ox &* s
-                            o[ox] = StreamOps.larger(StreamOps.larger(crop[x0], crop[x0 &+ 1]), crop[x0 &+ 2])
-                            ox &+= 1
-                        }
-                    } else if k == 2 {
-                        while ox < whole {
-                            let x0 = ox &* s
-                            o[ox] = StreamOps.larger(crop[x0], crop[x0 &+ 1])
-                            ox &+= 1
-                        }
-                    }
-                    while ox < pooled {
-                        let x0 = ox * s, x1 = min(x0 + k, side)
-                        var m = crop[x0]
-                        for x in (x0 + 1)..<x1 { m = StreamOps.larger(m, crop[x]) }
-                        o[ox] = m
-                        ox += 1
-                    }
+                    StreamOps.poolRow(colMax + j * stride, width: side, kernel: k, stride: s, into: out + j * pooled,
+                                      count: pooled)
                 }
             }
         }

@@ -93,28 +93,35 @@ enum StreamOps {
                         let line = src + y * width
                         for x in 0..<width { colMax[x] = larger(colMax[x], line[x]) }
                     }
-                    let o = out + oy * wo
-                    // Whole windows, unrolled for MTCNN's 3×3 and 2×2 kernels, then the clipped tail.
-                    let whole = width >= k ? min((width - k) / s + 1, wo) : 0
-                    if k == 3 {
-                        for ox in 0..<whole {
-                            let x0 = ox &* s
-                            o[ox] = larger(larger(colMax[x0], colMax[x0 &+ 1]), colMax[x0 &+ 2])
-                        }
-                    } else if k == 2 {
-                        for ox in 0..<whole {
-                            let x0 = ox &* s
-                            o[ox] = larger(colMax[x0], colMax[x0 &+ 1])
-                        }
-                    }
-                    for ox in (k == 2 || k == 3 ? whole : 0)..<wo {
-                        let x0 = ox * s, x1 = min(x0 + k, width)
-                        var m = colMax[x0]
-                        for x in (x0 + 1)..<x1 { m = larger(m, colMax[x]) }
-                        o[ox] = m
-                    }
+                    poolRow(colMax, width: width, kernel: k, stride: s, into: out + oy * wo, count: wo)
                 }
             }
+        }
+    }
+
+    /// The horizontal step of a ceil-mode max pooling: `count` window maxima of one row of
+    /// `width` values (window `ox` covers columns `ox · s ..< min(ox · s + k, width)`). Whole
+    /// windows are unrolled for MTCNN's 3 × 3 and 2 × 2 kernels, then the clipped tail.
+    @inline(__always)
+    static func poolRow(_ row: UnsafePointer<Float>, width: Int, kernel k: Int, stride s: Int,
+                        into o: UnsafeMutablePointer<Float>, count: Int) {
+        let whole = width >= k ? min((width - k) / s + 1, count) : 0
+        if k == 3 {
+            for ox in 0..<whole {
+                let x0 = ox &* s
+                o[ox] = larger(larger(row[x0], row[x0 &+ 1]), row[x0 &+ 2])
+            }
+        } else if k == 2 {
+            for ox in 0..<whole {
+                let x0 = ox &* s
+                o[ox] = larger(row[x0], row[x0 &+ 1])
+            }
+        }
+        for ox in (k == 2 || k == 3 ? whole : 0)..<count {
+            let x0 = ox * s, x1 = min(x0 + k, width)
+            var m = row[x0]
+            for x in (x0 + 1)..<x1 { m = larger(m, row[x]) }
+            o[ox] = m
         }
     }
 

@@ -28,17 +28,19 @@ struct DirectConvolution: Sendable {
 
     /// Takes a VisageNN convolution (its fused ReLU included); `nil` for kernels wider than 16.
     init?(_ conv: Conv2D) {
-        guard let k = DirectKernel(weight: conv.weight.storage, outChannels: conv.outChannels,
-                                   inChannels: conv.inChannels, kh: conv.kernel.h, kw: conv.kernel.w,
-                                   bias: conv.bias?.storage, relu: conv.activation == .relu) else { return nil }
-        kernel = k
-        (sy, sx) = conv.stride
-        padding = conv.padding
         winograd = conv.stride == (1, 1) && conv.kernel.h == conv.kernel.w
             && conv.inChannels >= Self.winogradMinimumChannels
             ? WinogradKernel(weight: conv.weight.storage, outChannels: conv.outChannels, inChannels: conv.inChannels,
                              side: conv.kernel.h, bias: conv.bias?.storage, relu: conv.activation == .relu)
             : nil
+        // The Winograd kernel packs the direct one too (for odd last rows): take it from there.
+        guard let k = winograd?.direct
+            ?? DirectKernel(weight: conv.weight.storage, outChannels: conv.outChannels, inChannels: conv.inChannels,
+                            kh: conv.kernel.h, kw: conv.kernel.w, bias: conv.bias?.storage,
+                            relu: conv.activation == .relu) else { return nil }
+        kernel = k
+        (sy, sx) = conv.stride
+        padding = conv.padding
     }
 
     /// Runs the convolution on a CNHW buffer, returning a new one.
