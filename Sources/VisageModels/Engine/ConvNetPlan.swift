@@ -5,7 +5,8 @@ import VisageNN
 /// A VisageNN network of convolutions, poolings, residual blocks and a final dense layer,
 /// compiled for fast inference: activations in channel-major batch layout so every
 /// convolution's sgemm writes the next layer's input directly, convolutions run in bands (no
-/// image-sized im2col buffer; stride-1 5 × 5 ones with Winograd's F(2 × 2, 5 × 5)),
+/// image-sized im2col buffer; stride-1 3 × 3 ones by the batched Winograd kernel, 5 × 5 ones with
+/// Winograd's F(2 × 2, 5 × 5)), first layers of few channels on the direct kernel,
 /// and buffers are not zeroed before they are overwritten.
 ///
 /// It computes the same function as the network's `forward` (up to f32 summation order).
@@ -15,6 +16,7 @@ struct ConvNetPlan: Sendable {
         case conv(BandedConvolution)
         case direct(DirectConvolution)
         case winograd(WinogradConvolution, fallback: BandedConvolution)
+        case batchWinograd(BatchWinogradConvolution, fallback: BandedConvolution)
         case pool(Pool2D)
         case globalAverage
         case relu
@@ -47,15 +49,18 @@ struct ConvNetPlan: Sendable {
         for layer in layers {
             switch layer {
             case let conv as Conv2D:
-                if direct, let fast = DirectConvolution(conv) {
+                if direct || conv.inChannels <= DirectConvolution.narrowInputChannels, DirectConvolution.isAvailable,
+                   let fast = DirectConvolution(conv) {
                     steps.append(.direct(fast))
                     continue
                 }
-                // Winograd for 5 × 5 only: measured on dlib's nets, F(2×2, 5×5) saves about a fifth
-                // of the MMOD detector's CPU time, while F(2×2, 3×3) doubled the ResNet's (its
-                // transforms and sixteen small sgemms per convolution outweigh the 2.25× fewer
-                // multiplies at 32–256 channels).
-                if conv.kernel == (5, 5), let fast = WinogradConvolution(conv) {
+                // Stride-1 3 × 3 (the ResNet's): the batched Winograd kernel, whose fused transforms
+                // and register-blocked products beat im2col + sgemm 1.5× on the whole net (an older
+                // F(2×2, 3×3) through sixteen small sgemms per convolution had doubled its time).
+                // Without AVX2, 5 × 5 (MMOD's) by the sgemm Winograd.
+                if let fast = BatchWinogradConvolution(conv) {
+                    steps.append(.batchWinograd(fast, fallback: BandedConvolution(conv)))
+                } else if conv.kernel == (5, 5), let fast = WinogradConvolution(conv) {
                     steps.append(.winograd(fast, fallback: BandedConvolution(conv)))
                 } else {
                     steps.append(.conv(BandedConvolution(conv)))
@@ -126,6 +131,9 @@ struct ConvNetPlan: Sendable {
             switch step {
             case .conv(let conv): next = conv.run(current)
             case .direct(let conv): next = conv.run(current)
+            case let .batchWinograd(conv, fallback):
+                let tiles = conv.tileCount(n: current.n, h: current.h, w: current.w)
+                next = tiles >= BatchWinogradConvolution.minimumTiles ? conv.run(current) : fallback.run(current)
             case let .winograd(conv, fallback):
                 let tiles = conv.tileCount(n: current.n, h: current.h, w: current.w)
                 next = tiles >= WinogradConvolution.minimumTiles ? conv.run(current) : fallback.run(current)

@@ -18,6 +18,10 @@ struct DirectConvolution: Sendable {
     /// Fewer input channels leave Winograd's transforms too little to save (MMOD's first layer
     /// has 3).
     static let winogradMinimumChannels = 8
+    /// Convolutions of this few input channels (an image's first layer, such as the ResNet's
+    /// 7 × 7 / 2 on RGB) run on the direct kernel even in plans for wide nets: im2col would copy
+    /// every input pixel K² / stride² times for a product with only 3 · K² rows.
+    static let narrowInputChannels = 4
     /// Strides.
     let sy: Int, sx: Int
     /// Zero padding.

@@ -16,33 +16,55 @@ enum PlaneKernels {
         let isMax = p.kind == .max
         let countsPadding = p.kind == .average(countsPadding: true)
         let xb = UInt(bitPattern: x.data), ob = UInt(bitPattern: out.data)
-        Backend.parallelFor(x.c * x.n) { plane in
+        // Separable: each output row first reduces its window's input rows column by column
+        // (vectorisable), then each output takes its window's columns of that row.
+        Backend.parallelFor(x.c * x.n, elements: x.count) { plane in
             let src = UnsafePointer<Float>(bitPattern: xb)! + plane * h * w
             let dst = UnsafeMutablePointer<Float>(bitPattern: ob)! + plane * ho * wo
-            for oy in 0..<ho {
-                let y0 = oy * sy - pad.top
-                let ya = max(y0, 0), yb = min(y0 + kh, h)
-                for ox in 0..<wo {
-                    let x0 = ox * sx - pad.left
-                    let xa = max(x0, 0), xb = min(x0 + kw, w)
-                    guard ya < yb, xa < xb else {
-                        dst[oy * wo + ox] = 0
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: max(w, 1)) { buffer in
+                let column = buffer.baseAddress!
+                for oy in 0..<ho {
+                    let y0 = oy * sy - pad.top
+                    let ya = max(y0, 0), yb = min(y0 + kh, h)
+                    let line = dst + oy * wo
+                    guard ya < yb else {
+                        line.update(repeating: 0, count: wo)
                         continue
                     }
-                    if isMax {
-                        var m = -Float.infinity
-                        for yy in ya..<yb { for xx in xa..<xb { m = max(m, src[yy * w + xx]) } }
-                        dst[oy * wo + ox] = m
-                    } else {
-                        var sum: Float = 0
-                        for yy in ya..<yb { for xx in xa..<xb { sum += src[yy * w + xx] } }
-                        dst[oy * wo + ox] = sum / Float(countsPadding ? kh * kw : (yb - ya) * (xb - xa))
+                    column.update(from: src + ya * w, count: w)
+                    for yy in (ya + 1)..<yb {
+                        let row = src + yy * w
+                        if isMax {
+                            for xx in 0..<w { column[xx] = larger(column[xx], row[xx]) }
+                        } else {
+                            for xx in 0..<w { column[xx] += row[xx] }
+                        }
+                    }
+                    for ox in 0..<wo {
+                        let x0 = ox * sx - pad.left
+                        let xa = max(x0, 0), xe = min(x0 + kw, w)
+                        guard xa < xe else {
+                            line[ox] = 0
+                            continue
+                        }
+                        var m = column[xa]
+                        if isMax {
+                            for xx in (xa + 1)..<xe { m = larger(m, column[xx]) }
+                        } else {
+                            for xx in (xa + 1)..<xe { m += column[xx] }
+                            m /= Float(countsPadding ? kh * kw : (yb - ya) * (xe - xa))
+                        }
+                        line[ox] = m
                     }
                 }
             }
         }
         return out
     }
+
+    /// `a > b ? a : b`, the form that compiles to one `maxps`.
+    @inline(__always)
+    private static func larger(_ a: Float, _ b: Float) -> Float { a > b ? a : b }
 
     /// The mean of every plane: [C, N, 1, 1].
     static func globalAverage(_ x: PlaneBuffer) -> PlaneBuffer {
@@ -77,29 +99,39 @@ enum PlaneKernels {
     /// - Returns: `body` itself or a new buffer.
     static func add(body: PlaneBuffer, shortcut: PlaneBuffer, relu: Bool) -> PlaneBuffer {
         if body.c == shortcut.c && body.n == shortcut.n && body.h == shortcut.h && body.w == shortcut.w {
-            let b = body.data, s = shortcut.data
-            if relu {
-                for i in 0..<body.count { b[i] = max(b[i] + s[i], 0) }
-            } else {
-                for i in 0..<body.count { b[i] += s[i] }
+            let (bodyBits, shortcutBits) = (UInt(bitPattern: body.data), UInt(bitPattern: shortcut.data))
+            let count = body.count, chunk = 1 << 14
+            Backend.parallelFor((count + chunk - 1) / chunk, elements: count) { k in
+                let b = UnsafeMutablePointer<Float>(bitPattern: bodyBits)!
+                let s = UnsafePointer<Float>(bitPattern: shortcutBits)!
+                let range = (k * chunk)..<min(count, (k + 1) * chunk)
+                if relu {
+                    for i in range { b[i] = larger(b[i] + s[i], 0) }
+                } else {
+                    for i in range { b[i] += s[i] }
+                }
             }
             return body
         }
+        // Shapes differ (a downsampling block's pooled shortcut has fewer channels): the smaller
+        // operand counts as zero-padded, plane by plane.
         let out = body.sibling(c: max(body.c, shortcut.c), n: max(body.n, shortcut.n), h: max(body.h, shortcut.h),
                               w: max(body.w, shortcut.w))
-        out.data.update(repeating: 0, count: out.count)
-        for operand in [shortcut, body] {
-            for c in 0..<operand.c {
-                for s in 0..<operand.n {
-                    let src = operand.data + (c * operand.n + s) * operand.plane
-                    let dst = out.data + (c * out.n + s) * out.plane
-                    for y in 0..<operand.h {
-                        for x in 0..<operand.w { dst[y * out.w + x] += src[y * operand.w + x] }
-                    }
+        let outBits = UInt(bitPattern: out.data)
+        Backend.parallelFor(out.c * out.n, elements: out.count) { plane in
+            let c = plane / out.n, s = plane % out.n
+            let dst = UnsafeMutablePointer<Float>(bitPattern: outBits)! + plane * out.plane
+            dst.update(repeating: 0, count: out.plane)
+            for operand in [shortcut, body] where c < operand.c && s < operand.n {
+                let src = operand.data + (c * operand.n + s) * operand.plane
+                for y in 0..<operand.h {
+                    for x in 0..<operand.w { dst[y * out.w + x] += src[y * operand.w + x] }
                 }
             }
+            if relu {
+                for i in 0..<out.plane { dst[i] = larger(dst[i], 0) }
+            }
         }
-        if relu { Self.relu(out) }
         return out
     }
 
