@@ -40,7 +40,7 @@ struct PrewhitenedFaceNetEncoder: FaceEncoder {
                 let rgb = Image(width: size, height: size, format: .rgb, pixels: values)
                 storage += InputTensor.planar([rgb], size: size, mean: [Float(mean), Float(mean), Float(mean)], divisor: Float(divisor)).storage
             }
-            let out = model.network.forward(Tensor(shape: [chunk.count, 3, size, size], storage: storage))
+            let out = model.forward(Tensor(shape: [chunk.count, 3, size, size], storage: storage))
             let d = out.count / chunk.count
             for i in 0..<chunk.count { result.append(l2Normalised(Array(out.storage[(i * d)..<((i + 1) * d)]))) }
             start += chunk.count

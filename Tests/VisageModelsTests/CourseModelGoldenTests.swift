@@ -39,7 +39,7 @@ final class CourseModelGoldenTests: XCTestCase {
         var weights = [String: Tensor]()
         for layer in keras.layers { for w in layer.weights { weights[layer.name + "/" + w.variableName] = w.tensor } }
         let model = try InceptionResNetV1(weights: WeightSource(weights))
-        let out = model.network.forward(try batch(decoder: "libjpeg9", names: names, size: 160))
+        let out = model.forward(try batch(decoder: "libjpeg9", names: names, size: 160))
         XCTAssertEqual(out.shape, [names.count, 128])
         var worst = 0.0
         for (i, name) in names.enumerated() {
@@ -57,7 +57,7 @@ final class CourseModelGoldenTests: XCTestCase {
         let csv = try OpenFaceCSV.load(directory: TestData.shared("openface-nn4.small2.v1-csv"), missing: .fillDeterministic)
         let model = try OpenFaceNN4Small2(weights: WeightSource(csv.tensors))
         XCTAssertEqual(model.storedParameterCount, 3_743_280)
-        let out = model.network.forward(try batch(decoder: "libjpeg9", names: names, size: 96))
+        let out = model.forward(try batch(decoder: "libjpeg9", names: names, size: 96))
         var worstL2 = 0.0
         for (i, name) in names.enumerated() {
             let l2 = (images[name] as! [String: Any])["l2"] as! [Double]

@@ -15,8 +15,10 @@ final class InferencePlanTests: XCTestCase {
                       padding: padding, activation: relu ? .relu : .identity)
     }
 
-    private func check(_ net: Sequential, input shape: [Int], file: StaticString = #filePath, line: UInt = #line) throws {
-        let plan = try XCTUnwrap(InferencePlan(net), "the plan must support this network", file: file, line: line)
+    private func check(_ net: Sequential, input shape: [Int], winograd: Bool = false, file: StaticString = #filePath,
+                       line: UInt = #line) throws {
+        let plan = try XCTUnwrap(InferencePlan(net, winograd: winograd), "the plan must support this network",
+                                 file: file, line: line)
         let x = randomTensor(shape, seed: 99)
         let expected = net.forwardLayerByLayer(x)
         let got = plan.forward(x)
@@ -39,6 +41,24 @@ final class InferencePlanTests: XCTestCase {
         ])
         try check(net, input: [3, 3, 19, 17])
         try check(net, input: [1, 3, 19, 17])
+    }
+
+    /// Stride-1 3 × 3 convolutions of 16+ channels take the batched Winograd kernel in a plan built
+    /// with `winograd: true` (when the CPU has AVX2): "same" and valid padding, ReLU and none,
+    /// inside branches (writing a slice of the concatenation), and next to a scaled residual
+    /// (which keeps sgemm's accumulate); enough samples for 32 tiles, and one sample (sgemm).
+    func testWinogradConvolutionsMatchTheLayers() throws {
+        let net = Sequential([
+            conv(16, 3, 3, 3),
+            conv(20, 16, 3, 3, relu: false),
+            conv(24, 20, 3, 3, padding: .explicit(.zero)),
+            Branches([conv(16, 24, 3, 3), conv(8, 24, 1, 1)]),
+            Residual(body: Sequential([conv(24, 24, 3, 3, relu: false)]), scale: 0.5, activation: .relu),
+            Residual(body: Sequential([conv(24, 24, 3, 3, relu: false)]), scale: 1, activation: .relu),
+            GlobalAveragePool(), Flatten(),
+        ])
+        try check(net, input: [4, 3, 13, 11], winograd: true)
+        try check(net, input: [1, 3, 13, 11], winograd: true)
     }
 
     func testInceptionResNetBlockAndReduction() throws {

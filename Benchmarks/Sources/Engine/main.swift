@@ -60,21 +60,21 @@ let peak = profile == nil ? sgemmGFLOPS(1024) : 1
 print(String(format: "sgemm 1024³: %.1f GFLOP/s", peak))
 
 var rows: [Row] = []
-func bench(_ name: String, _ network: Sequential, size: Int) {
+func bench(_ name: String, _ network: Sequential, size: Int, forward: (Tensor) -> Tensor) {
     let macs = network.multiplyAdds(for: [1, 3, size, size])
     var row = Row(model: name, gflopPerFace: 2 * Double(macs) / 1e9)
     if let profile {
         guard profile[0] == name, let batch = Int(profile[1]) else { return }
         let x = Tensor(shape: [batch, 3, size, size], repeating: 0.5)
         let t0 = DispatchTime.now().uptimeNanoseconds
-        _ = network.forward(x)
+        _ = forward(x)
         print(name, batch, Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6, "ms")
         return
     }
     for batch in [1, 32] {
         var x = Tensor(shape: [batch, 3, size, size])
         for i in 0..<x.count { x.storage[i] = Float(i % 251) / 251 }
-        let t = median(batch == 1 ? 20 : 5) { _ = network.forward(x) }
+        let t = median(batch == 1 ? 20 : 5) { _ = forward(x) }
         row.msPerFace[batch] = 1000 * t / Double(batch)
         if CommandLine.arguments.contains("--compare") {
             let old = median(batch == 1 ? 10 : 3) { _ = network.forwardLayerByLayer(x) }
@@ -86,10 +86,12 @@ func bench(_ name: String, _ network: Sequential, size: Int) {
 
 do {
     let keras = try KerasWeights(contentsOf: store.url(for: .facenetKeras, verify: false))
-    bench("facenet-160", try InceptionResNetV1(weights: WeightSource(keras: keras)).network, size: 160)
+    let facenet = try InceptionResNetV1(weights: WeightSource(keras: keras))
+    bench("facenet-160", facenet.network, size: 160, forward: facenet.forward)
     let csv = try OpenFaceCSV.load(directory: shared.appendingPathComponent("openface-nn4.small2.v1-csv"),
                                    missing: .fillDeterministic)
-    bench("openface-nn4", try OpenFaceNN4Small2(weights: WeightSource(csv.tensors)).network, size: 96)
+    let nn4 = try OpenFaceNN4Small2(weights: WeightSource(csv.tensors))
+    bench("openface-nn4", nn4.network, size: 96, forward: nn4.forward)
 } catch {
     print("error: \(error)")
     exit(2)

@@ -22,7 +22,7 @@ public struct FaceNet160Encoder: FaceEncoder {
 
     /// Raw (not normalised) Bottleneck_BatchNorm outputs.
     public func rawEmbeddings(_ faces: [Image]) throws -> [[Float]] {
-        try CourseRecipe.run(faces, size: InceptionResNetV1.inputSize, batchSize: batchSize) { model.network.forward($0) }
+        try CourseRecipe.run(faces, size: InceptionResNetV1.inputSize, batchSize: batchSize) { model.forward($0) }
     }
 
     /// Unit-length embeddings, as `img_to_encoding` returns them.
@@ -47,7 +47,7 @@ public struct NN4Small2Encoder: FaceEncoder {
 
     /// Unit-length embeddings.
     public func encode(_ faces: [Image]) throws -> [[Float]] {
-        try CourseRecipe.run(faces, size: OpenFaceNN4Small2.inputSize, batchSize: batchSize) { model.network.forward($0) }
+        try CourseRecipe.run(faces, size: OpenFaceNN4Small2.inputSize, batchSize: batchSize) { model.forward($0) }
     }
 }
 

@@ -15,6 +15,8 @@ import VisageNN
 public struct OpenFaceNN4Small2: Sendable {
     /// The whole network: [N, 3, 96, 96] → [N, 128], unit length.
     public let network: Sequential
+    /// The same network compiled once for inference, with its 3 × 3 filters Winograd-transformed.
+    private let plan: InferencePlan?
     /// The number of stored parameters read (3,743,280 for the complete model).
     public let storedParameterCount: Int
 
@@ -120,7 +122,14 @@ public struct OpenFaceNN4Small2: Sendable {
         network = try LayerSpec.inferenceChain(Self.architecture, weights: &w)
         storedParameterCount = w.consumedParameterCount
         try w.finish(ignoring: ["inception_5a_3x3_conv2_m", "inception_5a_3x3_conv2_v"])
+        plan = InferencePlan(network, winograd: true)
     }
+
+    /// Unit-length embeddings for a batch, through the compiled plan (the same function as
+    /// `network.forward`, up to Float32 rounding).
+    /// - Parameter input: [N, 3, 96, 96].
+    /// - Returns: [N, 128].
+    public func forward(_ input: Tensor) -> Tensor { plan?.forward(input) ?? network.forward(input) }
 
     /// A trainable twin with fresh random values (see ``LayerSpec/trainable(using:)``); its
     /// parameters carry the OpenFace keys, so a saved checkpoint loads with ``init(weights:)``.

@@ -133,7 +133,7 @@ struct ConvNetPlan: Sendable {
             case .direct(let conv): next = conv.run(current)
             case let .batchWinograd(conv, fallback):
                 let tiles = conv.tileCount(n: current.n, h: current.h, w: current.w)
-                next = tiles >= BatchWinogradConvolution.minimumTiles ? conv.run(current) : fallback.run(current)
+                next = tiles >= WinogradBatchKernel.minimumTiles ? conv.run(current) : fallback.run(current)
             case let .winograd(conv, fallback):
                 let tiles = conv.tileCount(n: current.n, h: current.h, w: current.w)
                 next = tiles >= WinogradConvolution.minimumTiles ? conv.run(current) : fallback.run(current)

@@ -36,17 +36,20 @@ public struct InferencePlan: Sendable {
 
     /// Compiles `network`, or returns `nil` when it holds a layer the plan does not know (run
     /// it layer by layer then).
-    public init?(_ network: Sequential) {
-        guard let steps = Self.compile(network.layers) else { return nil }
+    /// - Parameter winograd: run stride-1 3 × 3 convolutions with ``WinogradBatchKernel`` where
+    ///   the CPU has AVX2/FMA (their filters are transformed once here, so this pays for plans
+    ///   that are kept and reused, such as a model's).
+    public init?(_ network: Sequential, winograd: Bool = false) {
+        guard let steps = Self.compile(network.layers, winograd: winograd) else { return nil }
         self.steps = steps
         self.network = network
     }
 
-    static func compile(_ layers: [any Layer]) -> [Step]? {
+    static func compile(_ layers: [any Layer], winograd: Bool) -> [Step]? {
         var steps: [Step] = []
         for layer in layers {
             switch layer {
-            case let conv as Conv2D: steps.append(.conv(PlanConvolution(conv)))
+            case let conv as Conv2D: steps.append(.conv(PlanConvolution(conv, winograd: winograd)))
             case let pool as Pool2D: steps.append(.pool(pool))
             case let pad as ZeroPad2D: steps.append(.pad(pad.padding))
             case is GlobalAveragePool: steps.append(.globalAverage)
@@ -58,20 +61,20 @@ public struct InferencePlan: Sendable {
             case is ChannelSoftmax: steps.append(.softmax)
             case let l2 as L2Normalize: steps.append(.l2(l2.epsilon))
             case let seq as Sequential:
-                guard let inner = compile(seq.layers) else { return nil }
+                guard let inner = compile(seq.layers, winograd: winograd) else { return nil }
                 steps += inner
             case let b as Branches:
                 var branches: [[Step]] = []
                 for branch in b.branches {
-                    guard let inner = compile([branch]) else { return nil }
+                    guard let inner = compile([branch], winograd: winograd) else { return nil }
                     branches.append(inner)
                 }
                 steps.append(.branches(b, branches))
             case let r as Residual:
-                guard let body = compile([r.body]) else { return nil }
+                guard let body = compile([r.body], winograd: winograd) else { return nil }
                 var shortcut: [Step]?
                 if let s = r.shortcut {
-                    guard let inner = compile([s]) else { return nil }
+                    guard let inner = compile([s], winograd: winograd) else { return nil }
                     shortcut = inner
                 }
                 steps.append(.residual(r, body: body, shortcut: shortcut))

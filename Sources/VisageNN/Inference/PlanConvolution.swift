@@ -3,6 +3,7 @@
 // in bands: im2col of a band (columns j = (r − r0)·Wo + ox), one sgemm writing straight into
 // the output [O, N·Ho·Wo] (row stride N·Ho·Wo), then bias and ReLU on the band while it is warm.
 // A 1×1 stride-1 unpadded convolution reads its input as the column matrix: one sgemm, no copy.
+// A stride-1 3×3 one with enough channels and tiles runs WinogradBatchKernel instead (no im2col).
 
 /// A ``Conv2D`` prepared for a plan: one wide sgemm per band of the batch's output rows.
 struct PlanConvolution: @unchecked Sendable {
@@ -10,16 +11,20 @@ struct PlanConvolution: @unchecked Sendable {
     let conv: Conv2D
     /// Output channels, input channels, K = I·KH·KW.
     let o: Int, i: Int, k: Int
+    /// The same convolution by Winograd's F(2×2, 3×3), when it applies.
+    let winograd: WinogradBatchKernel?
 
     /// The largest im2col band in floats (16 MB): wide enough for efficient sgemms, small enough
     /// for glibc to reuse freed blocks without fresh page faults.
     static let bandBudget = 4 << 20
 
-    init(_ conv: Conv2D) {
+    /// Prepares `conv`; with `winograd`, also its Winograd form when ``WinogradBatchKernel`` takes it.
+    init(_ conv: Conv2D, winograd: Bool = false) {
         self.conv = conv
         o = conv.outChannels
         i = conv.inChannels
         k = conv.weight.count / max(conv.outChannels, 1)
+        self.winograd = winograd ? WinogradBatchKernel(conv) : nil
     }
 
     /// The output's NCHW shape for a CNHW input.
@@ -35,6 +40,12 @@ struct PlanConvolution: @unchecked Sendable {
         let (ho, wo) = (out.h, out.w)
         let rows = x.n * ho, ldc = out.row
         guard rows > 0, wo > 0 else { return }
+        if let winograd, alpha == 1, !accumulate,
+           WinogradBatchKernel.tileCount(n: x.n, ho: ho, wo: wo) >= WinogradBatchKernel.minimumTiles {
+            winograd.run(x.base, n: x.n, h: x.h, w: x.w, padTop: pad.top, padLeft: pad.left, out: out.base, ho: ho,
+                         wo: wo, pool: x.pool)
+            return
+        }
         let beta: Float = accumulate ? 1 : 0
         conv.weight.storage.withUnsafeBufferPointer { wp in
             let wb = wp.baseAddress!

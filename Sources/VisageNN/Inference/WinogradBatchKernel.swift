@@ -1,0 +1,108 @@
+import CVisageKernels
+
+// Layout: CNHW in and out. The whole batch is copied once into zero-padded planes; its 2 × 2
+// output tiles, numbered across all samples, are split between the back end's threads, and each
+// thread runs the C kernel (CVisageKernels/winograd_batch.c) on its range: input transform of a
+// block of tiles, 16 products per block of four output channels, output transform with bias and
+// ReLU, written straight into the output planes.
+
+/// A stride-1 3 × 3 convolution of a whole channel-major batch by Winograd's F(2×2, 3×3) on
+/// AVX2/FMA: 4 instead of 9 multiplies per output and no im2col. Used by the compiled plans for
+/// wide layers (dlib's ResNet, the course's encoders) in place of im2col and sgemm.
+public struct WinogradBatchKernel: Sendable {
+    /// U = G g Gᵀ packed by `visage_winograd_pack_weights` ([O/4][16][C][4]).
+    private let packed: [Float]
+    /// Per-channel bias, `O` values.
+    private let bias: [Float]
+    /// Output and input channels.
+    public let outChannels: Int, inChannels: Int
+    /// Whether a ReLU follows the bias.
+    public let relu: Bool
+
+    /// Fewer input channels leave the transforms too little to save.
+    public static let minimumChannels = 16
+    /// Below this many output tiles the kernel would read all 16 transformed filter sets for a
+    /// handful of outputs (dlib's ResNet at batch 1 from its 8 × 8 planes on): callers take im2col
+    /// and sgemm instead.
+    public static let minimumTiles = 32
+
+    /// Whether this CPU runs the kernel (AVX2 and FMA).
+    public static var isAvailable: Bool { visage_cpu_has_avx2() == 1 }
+
+    /// Packs a stride-1 3 × 3 convolution with at least ``minimumChannels`` inputs, a multiple of
+    /// four outputs and no activation or a ReLU; `nil` otherwise or without AVX2/FMA.
+    public init?(_ conv: Conv2D) {
+        guard Self.isAvailable, conv.kernel == (3, 3), conv.stride == (1, 1),
+              conv.inChannels >= Self.minimumChannels, conv.outChannels % 4 == 0,
+              conv.activation == .identity || conv.activation == .relu else { return nil }
+        outChannels = conv.outChannels
+        inChannels = conv.inChannels
+        relu = conv.activation == .relu
+        bias = conv.bias?.storage ?? [Float](repeating: 0, count: conv.outChannels)
+        let count = visage_winograd_packed_count(Int32(outChannels), Int32(inChannels), 3)
+        packed = conv.weight.storage.withUnsafeBufferPointer { src in
+            [Float](unsafeUninitializedCapacity: count) { buf, n in
+                visage_winograd_pack_weights(src.baseAddress!, Int32(conv.outChannels), Int32(conv.inChannels), 3,
+                                             buf.baseAddress!)
+                n = count
+            }
+        }
+    }
+
+    /// The number of 2 × 2 tiles of an output of `n` samples of `ho` × `wo`.
+    public static func tileCount(n: Int, ho: Int, wo: Int) -> Int { n * ((ho + 1) / 2) * ((wo + 1) / 2) }
+
+    /// Convolves `n` samples of `h` × `w` (channel c of sample s at `input[(c · n + s) · h · w]`)
+    /// with `padTop` / `padLeft` zero rows / columns before the input, writing the `ho` × `wo`
+    /// outputs (channel o of sample s at `out[(o · n + s) · ho · wo]`).
+    /// - Parameter pool: where the padded copy and the threads' working memory come from.
+    public func run(_ input: UnsafePointer<Float>, n: Int, h: Int, w: Int, padTop: Int, padLeft: Int,
+                    out: UnsafeMutablePointer<Float>, ho: Int, wo: Int, pool: BufferPool) {
+        guard ho > 0, wo > 0, n > 0 else { return }
+        let (tilesY, tilesX) = ((ho + 1) / 2, (wo + 1) / 2)
+        let hp = max(2 * tilesY + 2, h + padTop), wp = max(2 * tilesX + 2, w + padLeft)
+        let planes = inChannels * n
+        let padded = pool.allocate(visage_winograd_batch_padded_count(Int32(planes), Int32(hp), Int32(wp)))
+        defer { pool.release(padded) }
+        let (srcBits, padBits) = (UInt(bitPattern: input), UInt(bitPattern: padded))
+        let workers = Backend.threads
+        let perWorker = (planes + workers - 1) / workers
+        Backend.parallelFor(workers) { worker in
+            let first = min(planes, worker * perWorker), last = min(planes, first + perWorker)
+            guard last > first else { return }
+            visage_winograd_batch_pad(UnsafePointer<Float>(bitPattern: srcBits)!, Int32(planes), Int32(first),
+                                      Int32(last), Int32(h), Int32(w), Int32(padTop), Int32(padLeft), Int32(hp),
+                                      Int32(wp), UnsafeMutablePointer<Float>(bitPattern: padBits)!)
+        }
+        let tiles = Self.tileCount(n: n, ho: ho, wo: wo)
+        let scratchCount = visage_winograd_batch_scratch_count(Int32(inChannels))
+        let scratch = pool.allocate(scratchCount * workers)
+        defer { pool.release(scratch) }
+        // Each worker takes a range of whole groups of eight tiles, or, when there are few tiles,
+        // all of them for a range of output channels (so each reads only its part of the filters).
+        let groups = (tiles + 7) / 8
+        let byChannels = groups < 4 * workers && outChannels >= 4 * workers
+        let groupsPerWorker = byChannels ? groups : (groups + workers - 1) / workers
+        let blocksPerWorker = byChannels ? (outChannels / 4 + workers - 1) / workers : outChannels / 4
+        let outBits = UInt(bitPattern: out), scratchBits = UInt(bitPattern: scratch)
+        let (inChannels, outChannels, relu) = (self.inChannels, self.outChannels, self.relu)
+        packed.withUnsafeBufferPointer { u in
+            bias.withUnsafeBufferPointer { b in
+                let (uBits, bBits) = (UInt(bitPattern: u.baseAddress!), UInt(bitPattern: b.baseAddress!))
+                Backend.parallelFor(workers) { worker in
+                    let begin = byChannels ? 0 : min(tiles, worker * groupsPerWorker * 8)
+                    let end = min(tiles, begin + groupsPerWorker * 8)
+                    let outBegin = byChannels ? min(outChannels, worker * blocksPerWorker * 4) : 0
+                    let outEnd = min(outChannels, outBegin + blocksPerWorker * 4)
+                    guard end > begin, outEnd > outBegin else { return }
+                    visage_winograd_batch_avx2(
+                        UnsafePointer<Float>(bitPattern: padBits)!, Int32(inChannels), Int32(n), Int32(hp), Int32(wp),
+                        Int32(tilesY), Int32(tilesX), UnsafePointer<Float>(bitPattern: uBits)!,
+                        UnsafePointer<Float>(bitPattern: bBits)!, relu ? 1 : 0, Int32(outChannels), Int32(outBegin),
+                        Int32(outEnd), UnsafeMutablePointer<Float>(bitPattern: outBits)!, Int32(ho), Int32(wo), begin,
+                        end, UnsafeMutablePointer<Float>(bitPattern: scratchBits)! + worker * scratchCount)
+                }
+            }
+        }
+    }
+}
