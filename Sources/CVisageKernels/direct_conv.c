@@ -8,6 +8,7 @@
 // clang's allocation spilled an accumulator to the stack on every tap (MMOD's 5×5 layers ran
 // at about half the FMA rate; 1.4–1.8× faster in fixed registers, same sums in the same order).
 #include "visage_conv.h"
+#include "fma_block.h"
 
 #include <string.h>
 
@@ -71,33 +72,8 @@ static inline void block(const geometry *g, const float *src, const float *w, in
                 const float *p = row + tap[kx];
 #if defined(__x86_64__)
                 if (!MASKED && NV == 3) {
-                    // The full block in fixed registers: the twelve accumulators stay in
-                    // ymm0-11 (the compiler, left alone, spills one of them in this loop),
-                    // ymm12-14 hold the input columns, ymm15 the broadcast weight.
-                    __asm__("vmovups (%[p]), %%ymm12\n\t"
-                            "vmovups 32(%[p]), %%ymm13\n\t"
-                            "vmovups 64(%[p]), %%ymm14\n\t"
-                            "vbroadcastss (%[w]), %%ymm15\n\t"
-                            "vfmadd231ps %%ymm12, %%ymm15, %[a00]\n\t"
-                            "vfmadd231ps %%ymm13, %%ymm15, %[a01]\n\t"
-                            "vfmadd231ps %%ymm14, %%ymm15, %[a02]\n\t"
-                            "vbroadcastss 4(%[w]), %%ymm15\n\t"
-                            "vfmadd231ps %%ymm12, %%ymm15, %[a10]\n\t"
-                            "vfmadd231ps %%ymm13, %%ymm15, %[a11]\n\t"
-                            "vfmadd231ps %%ymm14, %%ymm15, %[a12]\n\t"
-                            "vbroadcastss 8(%[w]), %%ymm15\n\t"
-                            "vfmadd231ps %%ymm12, %%ymm15, %[a20]\n\t"
-                            "vfmadd231ps %%ymm13, %%ymm15, %[a21]\n\t"
-                            "vfmadd231ps %%ymm14, %%ymm15, %[a22]\n\t"
-                            "vbroadcastss 12(%[w]), %%ymm15\n\t"
-                            "vfmadd231ps %%ymm12, %%ymm15, %[a30]\n\t"
-                            "vfmadd231ps %%ymm13, %%ymm15, %[a31]\n\t"
-                            "vfmadd231ps %%ymm14, %%ymm15, %[a32]"
-                            : [a00] "+x"(a00), [a01] "+x"(a01), [a02] "+x"(a02), [a10] "+x"(a10), [a11] "+x"(a11),
-                              [a12] "+x"(a12), [a20] "+x"(a20), [a21] "+x"(a21), [a22] "+x"(a22), [a30] "+x"(a30),
-                              [a31] "+x"(a31), [a32] "+x"(a32)
-                            : [p] "r"(p), [w] "r"(w)
-                            : "xmm12", "xmm13", "xmm14", "xmm15");
+                    // The full block in fixed registers (fma_block.h).
+                    VISAGE_FMA_4X24(p, w, a00, a01, a02, a10, a11, a12, a20, a21, a22, a30, a31, a32);
                     w += 4;
                     continue;
                 }

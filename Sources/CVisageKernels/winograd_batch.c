@@ -57,8 +57,10 @@ void visage_winograd_batch_pad(const float *in, int planes, int first, int last,
     }
 }
 
-#if defined(__x86_64__) || defined(__i386__)
+#if defined(__x86_64__)
 #include <immintrin.h>
+
+#include "fma_block.h"
 
 /// The even (0, 2, …, 14) and odd (1, 3, …, 15) elements of p[0 ..< 16], in order.
 __attribute__((target("avx2,fma"), always_inline))
@@ -217,6 +219,14 @@ static inline void gather_group(const float *padded, int channels, long channel_
     }
 }
 
+/// Stores 24 tiles' values.
+__attribute__((target("avx2,fma"), always_inline))
+static inline void store24(float *p, __m256 a, __m256 b, __m256 c) {
+    _mm256_storeu_ps(p, a);
+    _mm256_storeu_ps(p + 8, b);
+    _mm256_storeu_ps(p + 16, c);
+}
+
 /// Step 2 for output channels 4b ..< 4b + 4: m[(ξ · 4 + r) · block + t] for the block's tiles
 /// 0 ..< tiles (a multiple of 8): 24 at a time, then 8 at a time.
 __attribute__((target("avx2,fma"), always_inline))
@@ -231,69 +241,13 @@ static inline void multiply(const float *u, const float *v, int channels, int bl
             __m256 a20 = a00, a21 = a00, a22 = a00, a30 = a00, a31 = a00, a32 = a00;
             const float *vp = vxi + t, *up = uxi;
             for (int c = 0; c < channels; c++, vp += block, up += 4) {
-#if defined(__x86_64__)
-                // In fixed registers, as in direct_conv.c: left alone, clang spills one of the
-                // twelve accumulators in this loop, which halves its speed.
-                __asm__("vmovups (%[p]), %%ymm12\n\t"
-                        "vmovups 32(%[p]), %%ymm13\n\t"
-                        "vmovups 64(%[p]), %%ymm14\n\t"
-                        "vbroadcastss (%[w]), %%ymm15\n\t"
-                        "vfmadd231ps %%ymm12, %%ymm15, %[a00]\n\t"
-                        "vfmadd231ps %%ymm13, %%ymm15, %[a01]\n\t"
-                        "vfmadd231ps %%ymm14, %%ymm15, %[a02]\n\t"
-                        "vbroadcastss 4(%[w]), %%ymm15\n\t"
-                        "vfmadd231ps %%ymm12, %%ymm15, %[a10]\n\t"
-                        "vfmadd231ps %%ymm13, %%ymm15, %[a11]\n\t"
-                        "vfmadd231ps %%ymm14, %%ymm15, %[a12]\n\t"
-                        "vbroadcastss 8(%[w]), %%ymm15\n\t"
-                        "vfmadd231ps %%ymm12, %%ymm15, %[a20]\n\t"
-                        "vfmadd231ps %%ymm13, %%ymm15, %[a21]\n\t"
-                        "vfmadd231ps %%ymm14, %%ymm15, %[a22]\n\t"
-                        "vbroadcastss 12(%[w]), %%ymm15\n\t"
-                        "vfmadd231ps %%ymm12, %%ymm15, %[a30]\n\t"
-                        "vfmadd231ps %%ymm13, %%ymm15, %[a31]\n\t"
-                        "vfmadd231ps %%ymm14, %%ymm15, %[a32]"
-                        : [a00] "+x"(a00), [a01] "+x"(a01), [a02] "+x"(a02), [a10] "+x"(a10), [a11] "+x"(a11),
-                          [a12] "+x"(a12), [a20] "+x"(a20), [a21] "+x"(a21), [a22] "+x"(a22), [a30] "+x"(a30),
-                          [a31] "+x"(a31), [a32] "+x"(a32)
-                        : [p] "r"(vp), [w] "r"(up)
-                        : "xmm12", "xmm13", "xmm14", "xmm15");
-#else
-                const __m256 v0 = _mm256_loadu_ps(vp), v1 = _mm256_loadu_ps(vp + 8), v2 = _mm256_loadu_ps(vp + 16);
-                __m256 w = _mm256_broadcast_ss(up);
-                a00 = _mm256_fmadd_ps(w, v0, a00);
-                a01 = _mm256_fmadd_ps(w, v1, a01);
-                a02 = _mm256_fmadd_ps(w, v2, a02);
-                w = _mm256_broadcast_ss(up + 1);
-                a10 = _mm256_fmadd_ps(w, v0, a10);
-                a11 = _mm256_fmadd_ps(w, v1, a11);
-                a12 = _mm256_fmadd_ps(w, v2, a12);
-                w = _mm256_broadcast_ss(up + 2);
-                a20 = _mm256_fmadd_ps(w, v0, a20);
-                a21 = _mm256_fmadd_ps(w, v1, a21);
-                a22 = _mm256_fmadd_ps(w, v2, a22);
-                w = _mm256_broadcast_ss(up + 3);
-                a30 = _mm256_fmadd_ps(w, v0, a30);
-                a31 = _mm256_fmadd_ps(w, v1, a31);
-                a32 = _mm256_fmadd_ps(w, v2, a32);
-#endif
+                VISAGE_FMA_4X24(vp, up, a00, a01, a02, a10, a11, a12, a20, a21, a22, a30, a31, a32);
             }
             float *mp = mxi + t;
-            _mm256_storeu_ps(mp, a00);
-            _mm256_storeu_ps(mp + 8, a01);
-            _mm256_storeu_ps(mp + 16, a02);
-            mp += block;
-            _mm256_storeu_ps(mp, a10);
-            _mm256_storeu_ps(mp + 8, a11);
-            _mm256_storeu_ps(mp + 16, a12);
-            mp += block;
-            _mm256_storeu_ps(mp, a20);
-            _mm256_storeu_ps(mp + 8, a21);
-            _mm256_storeu_ps(mp + 16, a22);
-            mp += block;
-            _mm256_storeu_ps(mp, a30);
-            _mm256_storeu_ps(mp + 8, a31);
-            _mm256_storeu_ps(mp + 16, a32);
+            store24(mp, a00, a01, a02);
+            store24(mp + block, a10, a11, a12);
+            store24(mp + 2 * block, a20, a21, a22);
+            store24(mp + 3 * block, a30, a31, a32);
         }
         for (int t = wide; t < tiles; t += 8) {
             // Two accumulators per channel (even and odd input channels) to hide the FMA latency.
