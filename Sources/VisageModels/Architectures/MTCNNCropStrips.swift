@@ -129,7 +129,7 @@ struct MTCNNCropStrips: Sendable {
                 colMax.update(from: src + y0 * pitch, count: width)
                 for y in (y0 + 1)..<y1 {
                     let line = src + y * pitch
-                    for x in 0..<width { colMax[x] = StreamOps.larger(colMax[x], line[x]) }
+                    for x in 0..<width { colMax[x] = PlaneKernels.larger(colMax[x], line[x]) }
                 }
                 let out = dst + oy * n * pooled
                 for j in 0..<n {

@@ -91,7 +91,7 @@ enum StreamOps {
                     colMax.update(from: src + y0 * width, count: width)
                     for y in (y0 + 1)..<y1 {
                         let line = src + y * width
-                        for x in 0..<width { colMax[x] = larger(colMax[x], line[x]) }
+                        for x in 0..<width { colMax[x] = PlaneKernels.larger(colMax[x], line[x]) }
                     }
                     poolRow(colMax, width: width, kernel: k, stride: s, into: out + oy * wo, count: wo)
                 }
@@ -109,25 +109,22 @@ enum StreamOps {
         if k == 3 {
             for ox in 0..<whole {
                 let x0 = ox &* s
-                o[ox] = larger(larger(row[x0], row[x0 &+ 1]), row[x0 &+ 2])
+                o[ox] = PlaneKernels.larger(PlaneKernels.larger(row[x0], row[x0 &+ 1]), row[x0 &+ 2])
             }
         } else if k == 2 {
             for ox in 0..<whole {
                 let x0 = ox &* s
-                o[ox] = larger(row[x0], row[x0 &+ 1])
+                o[ox] = PlaneKernels.larger(row[x0], row[x0 &+ 1])
             }
         }
         for ox in (k == 2 || k == 3 ? whole : 0)..<count {
             let x0 = ox * s, x1 = min(x0 + k, width)
             var m = row[x0]
-            for x in (x0 + 1)..<x1 { m = larger(m, row[x]) }
+            for x in (x0 + 1)..<x1 { m = PlaneKernels.larger(m, row[x]) }
             o[ox] = m
         }
     }
 
-    /// `a > b ? a : b`, the form that compiles to one `maxps` (activations are never NaN here).
-    @inline(__always)
-    static func larger(_ a: Float, _ b: Float) -> Float { a > b ? a : b }
 
     /// Moves rows `from..<from+count` of each plane to rows `0..<count`.
     static func shiftRows(_ x: UnsafeMutablePointer<Float>, channels: Int, planeStride: Int, rowLength: Int,

@@ -4,10 +4,13 @@ import VisageNN
 
 /// A stride-1 3 × 3 convolution of a whole batch by Winograd's F(2×2, 3×3) on AVX2/FMA, for the
 /// wide layers of dlib's ResNet (32–256 channels): 4 instead of 9 multiplies per output and no
-/// im2col, where ``BandedConvolution`` runs im2col and sgemm.
+/// im2col. Outputs with too few tiles for the kernel to pay (the late layers at batch 1) run
+/// im2col and sgemm (``BandedConvolution``).
 struct BatchWinogradConvolution: Sendable {
     /// The packed filters, bias and ReLU.
     private let kernel: WinogradBatchKernel
+    /// The same convolution by im2col and sgemm.
+    private let fallback: BandedConvolution
     /// Zero padding.
     private let padding: PaddingMode
 
@@ -15,27 +18,18 @@ struct BatchWinogradConvolution: Sendable {
     init?(_ conv: Conv2D) {
         guard let kernel = WinogradBatchKernel(conv) else { return nil }
         self.kernel = kernel
+        fallback = BandedConvolution(conv)
         padding = conv.padding
-    }
-
-    /// The output size for an input of `h` × `w`, and the padding before it.
-    private func geometry(h: Int, w: Int) -> (ho: Int, wo: Int, top: Int, left: Int) {
-        let pad = padding.resolve(h: h, w: w, kh: 3, kw: 3, sy: 1, sx: 1)
-        return (max(h + pad.top + pad.bottom - 2, 0), max(w + pad.left + pad.right - 2, 0), pad.top, pad.left)
-    }
-
-    /// The number of 2 × 2 output tiles for an input of `n` samples of `h` × `w`.
-    func tileCount(n: Int, h: Int, w: Int) -> Int {
-        let g = geometry(h: h, w: w)
-        return WinogradBatchKernel.tileCount(n: n, ho: g.ho, wo: g.wo)
     }
 
     /// Runs the convolution on a CNHW buffer, returning a new one.
     func run(_ x: PlaneBuffer) -> PlaneBuffer {
         precondition(x.c == kernel.inChannels, "conv expects \(kernel.inChannels) channels, got \(x.c)")
-        let g = geometry(h: x.h, w: x.w)
-        let out = x.sibling(c: kernel.outChannels, n: x.n, h: g.ho, w: g.wo)
-        kernel.run(x.data, n: x.n, h: x.h, w: x.w, padTop: g.top, padLeft: g.left, out: out.data, ho: g.ho, wo: g.wo,
+        let pad = padding.resolve(h: x.h, w: x.w, kh: 3, kw: 3, sy: 1, sx: 1)
+        let ho = max(x.h + pad.top + pad.bottom - 2, 0), wo = max(x.w + pad.left + pad.right - 2, 0)
+        guard WinogradBatchKernel.pays(n: x.n, ho: ho, wo: wo) else { return fallback.run(x) }
+        let out = x.sibling(c: kernel.outChannels, n: x.n, h: ho, w: wo)
+        kernel.run(x.data, n: x.n, h: x.h, w: x.w, padTop: pad.top, padLeft: pad.left, out: out.data, ho: ho, wo: wo,
                    pool: x.pool)
         return out
     }

@@ -16,7 +16,7 @@ struct ConvNetPlan: Sendable {
         case conv(BandedConvolution)
         case direct(DirectConvolution)
         case winograd(WinogradConvolution, fallback: BandedConvolution)
-        case batchWinograd(BatchWinogradConvolution, fallback: BandedConvolution)
+        case batchWinograd(BatchWinogradConvolution)
         case pool(Pool2D)
         case globalAverage
         case relu
@@ -59,7 +59,7 @@ struct ConvNetPlan: Sendable {
                 // F(2×2, 3×3) through sixteen small sgemms per convolution had doubled its time).
                 // Without AVX2, 5 × 5 (MMOD's) by the sgemm Winograd.
                 if let fast = BatchWinogradConvolution(conv) {
-                    steps.append(.batchWinograd(fast, fallback: BandedConvolution(conv)))
+                    steps.append(.batchWinograd(fast))
                 } else if conv.kernel == (5, 5), let fast = WinogradConvolution(conv) {
                     steps.append(.winograd(fast, fallback: BandedConvolution(conv)))
                 } else {
@@ -131,9 +131,7 @@ struct ConvNetPlan: Sendable {
             switch step {
             case .conv(let conv): next = conv.run(current)
             case .direct(let conv): next = conv.run(current)
-            case let .batchWinograd(conv, fallback):
-                let tiles = conv.tileCount(n: current.n, h: current.h, w: current.w)
-                next = tiles >= WinogradBatchKernel.minimumTiles ? conv.run(current) : fallback.run(current)
+            case .batchWinograd(let conv): next = conv.run(current)
             case let .winograd(conv, fallback):
                 let tiles = conv.tileCount(n: current.n, h: current.h, w: current.w)
                 next = tiles >= WinogradConvolution.minimumTiles ? conv.run(current) : fallback.run(current)

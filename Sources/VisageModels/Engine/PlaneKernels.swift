@@ -62,9 +62,9 @@ enum PlaneKernels {
         return out
     }
 
-    /// `a > b ? a : b`, the form that compiles to one `maxps`.
+    /// `a > b ? a : b`, the form that compiles to one `maxps` (activations are never NaN here).
     @inline(__always)
-    private static func larger(_ a: Float, _ b: Float) -> Float { a > b ? a : b }
+    static func larger(_ a: Float, _ b: Float) -> Float { a > b ? a : b }
 
     /// The mean of every plane: [C, N, 1, 1].
     static func globalAverage(_ x: PlaneBuffer) -> PlaneBuffer {

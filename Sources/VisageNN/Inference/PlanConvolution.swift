@@ -40,8 +40,7 @@ struct PlanConvolution: @unchecked Sendable {
         let (ho, wo) = (out.h, out.w)
         let rows = x.n * ho, ldc = out.row
         guard rows > 0, wo > 0 else { return }
-        if let winograd, alpha == 1, !accumulate,
-           WinogradBatchKernel.tileCount(n: x.n, ho: ho, wo: wo) >= WinogradBatchKernel.minimumTiles {
+        if let winograd, alpha == 1, !accumulate, WinogradBatchKernel.pays(n: x.n, ho: ho, wo: wo) {
             winograd.run(x.base, n: x.n, h: x.h, w: x.w, padTop: pad.top, padLeft: pad.left, out: out.base, ho: ho,
                          wo: wo, pool: x.pool)
             return

@@ -49,8 +49,9 @@ public struct WinogradBatchKernel: Sendable {
         }
     }
 
-    /// The number of 2 × 2 tiles of an output of `n` samples of `ho` × `wo`.
-    public static func tileCount(n: Int, ho: Int, wo: Int) -> Int { n * ((ho + 1) / 2) * ((wo + 1) / 2) }
+    /// Whether an output of `n` samples of `ho` × `wo` has the ``minimumTiles`` 2 × 2 tiles that
+    /// make the kernel pay (callers take im2col and sgemm otherwise).
+    public static func pays(n: Int, ho: Int, wo: Int) -> Bool { n * ((ho + 1) / 2) * ((wo + 1) / 2) >= minimumTiles }
 
     /// Convolves `n` samples of `h` × `w` (channel c of sample s at `input[(c · n + s) · h · w]`)
     /// with `padTop` / `padLeft` zero rows / columns before the input, writing the `ho` × `wo`
@@ -74,7 +75,7 @@ public struct WinogradBatchKernel: Sendable {
                                       Int32(last), Int32(h), Int32(w), Int32(padTop), Int32(padLeft), Int32(hp),
                                       Int32(wp), UnsafeMutablePointer<Float>(bitPattern: padBits)!)
         }
-        let tiles = Self.tileCount(n: n, ho: ho, wo: wo)
+        let tiles = n * tilesY * tilesX
         let scratchCount = visage_winograd_batch_scratch_count(Int32(inChannels))
         let scratch = pool.allocate(scratchCount * workers)
         defer { pool.release(scratch) }
