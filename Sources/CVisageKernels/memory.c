@@ -2,6 +2,9 @@
 #include "visage_memory.h"
 
 #include <stdlib.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 #if defined(__linux__)
 #include <sys/mman.h>
 #endif
@@ -25,3 +28,15 @@ void *visage_alloc_buffer(size_t bytes) {
 }
 
 void visage_free_buffer(void *pointer) { free(pointer); }
+
+int visage_keep_freed_memory(void) {
+#if defined(__GLIBC__)
+    // Blocks of any size from the heap (no mmap per large block), and freed heap memory kept
+    // rather than given back at the top.
+    int ok = mallopt(M_MMAP_MAX, 0);
+    ok &= mallopt(M_TRIM_THRESHOLD, 1 << 30);
+    return ok ? 1 : 0;
+#else
+    return 0;
+#endif
+}

@@ -64,7 +64,7 @@ public final class BatchNorm: TrainableLayer {
             return inferenceLayer().forward(x)
         }
         let n = x.shape[0], plane = x.count / max(n * c, 1), m = max(n * plane, 1)
-        var y = Tensor(shape: x.shape)
+        var y = Tensor(uninitializedShape: x.shape)  // every element is written below
         var mean = [Float](repeating: 0, count: c), variance = mean
         let (g, b) = (gamma.value.storage, beta.value.storage)
         x.storage.withUnsafeBufferPointer { xp in
@@ -111,7 +111,7 @@ public final class BatchNorm: TrainableLayer {
         let (x, mean, inverseStd) = cached
         precondition(dy.shape == x.shape, "batch norm gradient \(dy.shape) for \(x.shape)")
         let c = gamma.value.count, n = dy.shape[0], plane = dy.count / max(n * c, 1), m = Float(max(n * plane, 1))
-        var dx = Tensor(shape: dy.shape)
+        var dx = Tensor(uninitializedShape: dy.shape)  // every element is written below
         var dGamma = [Float](repeating: 0, count: c), dBeta = dGamma
         let (g, beta) = (gamma.value.storage, self.beta.value.storage)
         let relu = activation == .relu

@@ -116,7 +116,11 @@ public struct Conv2D: Layer {
     }
 
     /// Runs the convolution.
-    public func forward(_ x: Tensor) -> Tensor {
+    public func forward(_ x: Tensor) -> Tensor { forward(x, scratch: nil) }
+
+    /// Runs the convolution with its column matrix taken from `scratch` (a layer that runs again
+    /// and again keeps writing into memory it has touched) or, when `nil`, freshly allocated.
+    func forward(_ x: Tensor, scratch: BufferPool?) -> Tensor {
         precondition(x.rank == 4 && x.c == inChannels,
                      "conv expects [N, \(inChannels), H, W], got \(x.shape)")
         let g = geometry(x.shape)
@@ -144,18 +148,16 @@ public struct Conv2D: Layer {
                     }
                     // Chunk the batch so the column buffer stays near 16 M floats.
                     let chunk = max(1, min(n, (1 << 24) / max(k * p, 1)))
-                    let colCount = k * chunk * p
                     // Every element is written by Im2Col.fill, so the buffer need not be zeroed.
-                    var col = [Float](unsafeUninitializedCapacity: colCount) { _, c in c = colCount }
-                    col.withUnsafeMutableBufferPointer { cp in
+                    Scratch.with(k * chunk * p, from: scratch) { cp in
                         var s0 = 0
                         while s0 < n {
                             let nb = min(chunk, n - s0)
-                            Im2Col.fill(cp.baseAddress!, from: xb + s0 * inChannels * h * w,
+                            Im2Col.fill(cp, from: xb + s0 * inChannels * h * w,
                                         samples: nb, channels: inChannels, h: h, w: w,
                                         kh: kh, kw: kw, sy: stride.y, sx: stride.x, pad: g.pad,
                                         ho: g.ho, wo: g.wo)
-                            Conv2D.gemmSamples(wb, co: co, k: k, p: p, samples: nb, columns: cp.baseAddress!,
+                            Conv2D.gemmSamples(wb, co: co, k: k, p: p, samples: nb, columns: cp,
                                                out: ob + s0 * co * p)
                             s0 += nb
                         }
@@ -171,10 +173,14 @@ public struct Conv2D: Layer {
 // MARK: - Training
 
 extension Conv2D {
-    /// A convolution under training. Forward runs ``Conv2D/forward(_:)``; backward lowers to two
-    /// sgemms per chunk of samples on the same im2col columns:
+    /// A convolution under training. Stride-1 3 × 3 layers with enough channels and tiles run
+    /// forward, and back to their input, on the batched Winograd kernel (``TrainingWinograd``);
+    /// the rest run ``Conv2D/forward(_:)``. The filter gradient, and the input gradient of the
+    /// other layers, lower to sgemms per chunk of samples on the im2col columns:
     ///   dW[O, K] += dY[O, n·P] · colᵀ,   dcol[K, n·P] = Wᵀ · dY,   dX = col2im(dcol);
     ///   db[o] += Σ dY[o, ·].
+    /// Working buffers come from the layer's own ``BufferPool``, so steps after the first
+    /// write into memory they have touched.
     public final class Trainable: TrainableLayer {
         /// The filters [O, I, KH, KW].
         public let weight: Parameter
@@ -187,14 +193,21 @@ extension Conv2D {
         /// Whether backward computes ∂loss/∂input (off for a network's first layer, whose input
         /// gradient nobody uses: backward then returns zeros).
         public var computesInputGradient = true
+        /// Whether stride-1 3 × 3 layers may take the Winograd kernel (on by default; off runs
+        /// every layer through im2col and sgemm, as a reference for tests).
+        public var usesWinograd = true
         private var input: Tensor?
+        private let scratch: BufferPool
 
         /// Starts training from a convolution's current values.
         /// - Parameters:
         ///   - conv: the convolution; its activation must be `.identity` (train ReLU as its own layer).
         ///   - weightKey: the checkpoint key of the filters.
         ///   - biasKey: the checkpoint key of the bias (used when `conv` has one).
-        public init(_ conv: Conv2D, weightKey: String, biasKey: String = "") {
+        ///   - scratch: where working buffers come from; the layers of one network share one pool
+        ///     (they run one after the other), a layer on its own gets its own.
+        public init(_ conv: Conv2D, weightKey: String, biasKey: String = "", scratch: BufferPool = BufferPool()) {
+            self.scratch = scratch
             precondition(conv.activation == .identity, "train the activation as its own layer")
             weight = Parameter(key: weightKey, value: conv.weight)
             bias = conv.bias.map { Parameter(key: biasKey, value: $0, role: .bias) }
@@ -212,10 +225,17 @@ extension Conv2D {
             Conv2D(weight: weight.value, bias: bias?.value, stride: stride, padding: padding)
         }
 
-        /// Runs ``Conv2D/forward(_:)``; in training mode keeps the input.
+        /// Runs the convolution; in training mode keeps the input.
         public func forward(_ x: Tensor, mode: ForwardMode) -> Tensor {
             input = mode == .training ? x : nil
-            return current.forward(x)
+            let conv = current
+            precondition(x.rank == 4 && x.c == conv.inChannels,
+                         "conv expects [N, \(conv.inChannels), H, W], got \(x.shape)")
+            if usesWinograd {
+                let g = conv.geometry(x.shape)
+                if let y = TrainingWinograd.forward(conv, x, pad: g.pad, ho: g.ho, wo: g.wo, pool: scratch) { return y }
+            }
+            return conv.forward(x, scratch: scratch)
         }
 
         /// Adds ∂loss/∂W and ∂loss/∂b; returns ∂loss/∂x.
@@ -228,49 +248,53 @@ extension Conv2D {
             let (kh, kw) = conv.kernel
             let co = conv.outChannels, p = g.ho * g.wo, k = ci * kh * kw
             precondition(dy.shape == [n, co, g.ho, g.wo], "conv gradient \(dy.shape) for output \([n, co, g.ho, g.wo])")
-            var dx = Tensor(shape: x.shape)
-            guard n > 0, p > 0 else { return dx }
+            guard n > 0, p > 0 else { return Tensor(shape: x.shape) }
             if let bias {
                 dy.storage.withUnsafeBufferPointer { d in
                     for s in 0..<n { for o in 0..<co { bias.gradient.storage[o] += Reduce.sum(d.baseAddress! + (s * co + o) * p, p) } }
                 }
             }
+            let winograd = computesInputGradient && usesWinograd
+                ? TrainingWinograd.inputGradient(conv, dy, inputShape: x.shape, pad: g.pad, pool: scratch) : nil
+            let col2im = computesInputGradient && winograd == nil
+            var dx = winograd ?? Tensor(shape: x.shape)
             let chunk = max(1, min(n, (1 << 24) / max(k * p, 1)))
-            var col = [Float](repeating: 0, count: k * chunk * p)
-            var dyc = [Float](repeating: 0, count: co * chunk * p)
-            var dcol = [Float](repeating: 0, count: computesInputGradient ? k * chunk * p : 0)
-            let inputGradient = computesInputGradient
+            let cp = scratch.allocate(k * chunk * p), yc = scratch.allocate(co * chunk * p)
+            let dc = scratch.allocate(col2im ? k * chunk * p : 1)
+            defer {
+                scratch.release(cp)
+                scratch.release(yc)
+                scratch.release(dc)
+            }
+            let (stride, computes) = (self.stride, col2im)
             x.storage.withUnsafeBufferPointer { xp in
             dy.storage.withUnsafeBufferPointer { dp in
             weight.value.storage.withUnsafeBufferPointer { wp in
             weight.gradient.storage.withUnsafeMutableBufferPointer { gw in
             dx.storage.withUnsafeMutableBufferPointer { dxp in
-            col.withUnsafeMutableBufferPointer { cp in
-            dyc.withUnsafeMutableBufferPointer { yc in
-            dcol.withUnsafeMutableBufferPointer { dc in
                 var s0 = 0
                 while s0 < n {
                     let nb = min(chunk, n - s0), cols = nb * p
-                    Im2Col.fill(cp.baseAddress!, from: xp.baseAddress! + s0 * ci * h * w, samples: nb,
+                    Im2Col.fill(cp, from: xp.baseAddress! + s0 * ci * h * w, samples: nb,
                                 channels: ci, h: h, w: w, kh: kh, kw: kw, sy: stride.y, sx: stride.x,
                                 pad: g.pad, ho: g.ho, wo: g.wo)
-                    let (ycBits, dyBits) = (UInt(bitPattern: yc.baseAddress!), UInt(bitPattern: dp.baseAddress!))
+                    let (ycBits, dyBits) = (UInt(bitPattern: yc), UInt(bitPattern: dp.baseAddress!))
                     Backend.parallelFor(co) { o in
                         let dst = UnsafeMutablePointer<Float>(bitPattern: ycBits)!, src = UnsafePointer<Float>(bitPattern: dyBits)!
                         for s in 0..<nb { (dst + o * cols + s * p).update(from: src + ((s0 + s) * co + o) * p, count: p) }
                     }
-                    Gemm.sgemm(transB: true, m: co, n: k, k: cols, a: yc.baseAddress!, lda: cols,
-                               b: cp.baseAddress!, ldb: cols, beta: 1, c: gw.baseAddress!, ldc: k)
-                    if inputGradient {
+                    Gemm.sgemm(transB: true, m: co, n: k, k: cols, a: yc, lda: cols,
+                               b: cp, ldb: cols, beta: 1, c: gw.baseAddress!, ldc: k)
+                    if computes {
                         Gemm.sgemm(transA: true, m: k, n: cols, k: co, a: wp.baseAddress!, lda: k,
-                                   b: yc.baseAddress!, ldb: cols, c: dc.baseAddress!, ldc: cols)
-                        Im2Col.accumulate(dxp.baseAddress! + s0 * ci * h * w, from: dc.baseAddress!,
+                                   b: yc, ldb: cols, c: dc, ldc: cols)
+                        Im2Col.accumulate(dxp.baseAddress! + s0 * ci * h * w, from: dc,
                                           samples: nb, channels: ci, h: h, w: w, kh: kh, kw: kw,
                                           sy: stride.y, sx: stride.x, pad: g.pad, ho: g.ho, wo: g.wo)
                     }
                     s0 += nb
                 }
-            } } } } } } } }
+            } } } } }
             return dx
         }
     }

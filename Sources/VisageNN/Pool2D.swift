@@ -142,12 +142,14 @@ public struct GlobalAveragePool: Layer {
 
 extension Pool2D {
     /// Pooling under training. Max pooling sends each output's gradient to the first largest
-    /// input of its window (the one the forward pass keeps); average pooling spreads it evenly
-    /// over the values it averaged.
+    /// input of its window, whose position the training-mode forward pass records; average
+    /// pooling spreads it evenly over the values it averaged.
     public final class Trainable: TrainableLayer {
         /// The pooling.
         public let pool: Pool2D
-        private var cache: (x: Tensor, y: Tensor)?
+        /// Max pooling: the input shape and, per output, the in-plane index of its window's first
+        /// largest input. Average pooling: the input shape.
+        private var cache: (shape: [Int], winners: [Int32])?
 
         /// Trains through a pooling layer (it has no parameters).
         public init(_ pool: Pool2D) { self.pool = pool }
@@ -155,35 +157,126 @@ extension Pool2D {
         /// The pooling itself.
         public func inferenceLayer() -> any Layer { pool }
 
-        /// Runs ``Pool2D/forward(_:)``; in training mode keeps input and output.
+        /// Runs ``Pool2D/forward(_:)``; in training mode keeps what backward needs.
         public func forward(_ x: Tensor, mode: ForwardMode) -> Tensor {
-            let y = pool.forward(x)
-            cache = mode == .training ? (x, y) : nil
+            guard mode == .training else {
+                cache = nil
+                return pool.forward(x)
+            }
+            guard pool.kind == .max else {
+                cache = (x.shape, [])
+                return pool.forward(x)
+            }
+            let g = pool.geometry(x.shape)
+            let (h, w, ho, wo) = (x.h, x.w, g.ho, g.wo)
+            let (kh, kw, sy, sx) = (pool.kernel.h, pool.kernel.w, pool.stride.y, pool.stride.x)
+            var y = Tensor(uninitializedShape: [x.n, x.c, ho, wo])
+            // Every output's entry is written by maxPool.
+            var winners = [Int32](unsafeUninitializedCapacity: y.count) { _, n in n = y.count }
+            x.storage.withUnsafeBufferPointer { xp in
+            y.storage.withUnsafeMutableBufferPointer { yp in
+            winners.withUnsafeMutableBufferPointer { ip in
+                let (xb, yb, ib) = (UInt(bitPattern: xp.baseAddress!), UInt(bitPattern: yp.baseAddress!),
+                                    UInt(bitPattern: ip.baseAddress!))
+                Backend.parallelFor(x.n * x.c, elements: x.count) { plane in
+                    let src = UnsafePointer<Float>(bitPattern: xb)! + plane * h * w
+                    let dst = UnsafeMutablePointer<Float>(bitPattern: yb)! + plane * ho * wo
+                    let win = UnsafeMutablePointer<Int32>(bitPattern: ib)! + plane * ho * wo
+                    Trainable.maxPool(src, dst, win, h: h, w: w, ho: ho, wo: wo, kernel: (kh, kw), stride: (sy, sx),
+                                      pad: (g.pad.top, g.pad.left))
+                }
+            } } }
+            cache = (x.shape, winners)
             return y
+        }
+
+        /// Max-pools one plane, writing each output's value and the in-plane index of its window's
+        /// first largest input (-1 for a window wholly in the padding, whose value is 0). Windows
+        /// wholly inside the row run eight outputs at a time: one output's compare-and-select chain
+        /// is nine dependent steps, eight of them side by side keep the core busy.
+        static func maxPool(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>,
+                            _ win: UnsafeMutablePointer<Int32>, h: Int, w: Int, ho: Int, wo: Int,
+                            kernel: (h: Int, w: Int), stride: (y: Int, x: Int), pad: (top: Int, left: Int)) {
+            let (kh, kw, sy, sx) = (kernel.h, kernel.w, stride.y, stride.x)
+            // Outputs whose window starts at or after column 0 and ends by column w.
+            let inLo = Swift.min(wo, (pad.left + sx - 1) / sx)
+            let inHi = Swift.max(inLo, Swift.min(wo, w + pad.left - kw >= 0 ? (w + pad.left - kw) / sx + 1 : 0))
+            let lanes = SIMD8<Int32>(0, 1, 2, 3, 4, 5, 6, 7) &* Int32(sx)
+            func scalar(_ oy: Int, _ ox: Int, _ ya: Int, _ yEnd: Int) {
+                let x0 = ox * sx - pad.left
+                let xa = Swift.max(x0, 0), xEnd = Swift.min(x0 + kw, w)
+                guard ya < yEnd && xa < xEnd else {
+                    dst[oy * wo + ox] = 0
+                    win[oy * wo + ox] = -1
+                    return
+                }
+                var at = ya * w + xa, best = src[at]
+                for yy in ya..<yEnd {
+                    for xx in xa..<xEnd {
+                        let i = yy * w + xx, v = src[i]
+                        let larger = v > best
+                        best = larger ? v : best
+                        at = larger ? i : at
+                    }
+                }
+                dst[oy * wo + ox] = best
+                win[oy * wo + ox] = Int32(at)
+            }
+            for oy in 0..<ho {
+                let y0 = oy * sy - pad.top
+                let ya = Swift.max(y0, 0), yEnd = Swift.min(y0 + kh, h)
+                var ox = 0
+                while ox < inLo { scalar(oy, ox, ya, yEnd); ox += 1 }
+                if ya < yEnd {
+                    while ox + 8 <= inHi {
+                        let first = ya * w + ox * sx - pad.left
+                        var best = SIMD8<Float>(), at = SIMD8<Int32>(repeating: Int32(first)) &+ lanes
+                        for i in 0..<8 { best[i] = src[first + i * sx] }
+                        for yy in ya..<yEnd {
+                            for kx in 0..<kw {
+                                let base = yy * w + ox * sx - pad.left + kx
+                                var v = SIMD8<Float>()
+                                for i in 0..<8 { v[i] = src[base + i * sx] }
+                                let larger = v .> best
+                                best.replace(with: v, where: larger)
+                                at.replace(with: SIMD8<Int32>(repeating: Int32(base)) &+ lanes, where: larger)
+                            }
+                        }
+                        for i in 0..<8 {
+                            dst[oy * wo + ox + i] = best[i]
+                            win[oy * wo + ox + i] = at[i]
+                        }
+                        ox += 8
+                    }
+                }
+                while ox < wo { scalar(oy, ox, ya, yEnd); ox += 1 }
+            }
         }
 
         /// Routes the gradient back through the windows.
         public func backward(_ dy: Tensor) -> Tensor {
-            guard let cached = cache else { missingForward("Pool2D") }
+            guard let (shape, winners) = cache else { missingForward("Pool2D") }
             cache = nil
-            let (x, y) = cached
-            precondition(dy.shape == y.shape, "pool gradient \(dy.shape) for output \(y.shape)")
-            let g = pool.geometry(x.shape)
-            let (h, w, ho, wo) = (x.h, x.w, g.ho, g.wo)
+            let g = pool.geometry(shape)
+            let (planes, h, w, ho, wo) = (shape[0] * shape[1], shape[2], shape[3], g.ho, g.wo)
+            precondition(dy.shape == [shape[0], shape[1], ho, wo], "pool gradient \(dy.shape) for input \(shape)")
             let (kh, kw, sy, sx) = (pool.kernel.h, pool.kernel.w, pool.stride.y, pool.stride.x)
             let kind = pool.kind
-            var dx = Tensor(shape: x.shape)
-            x.storage.withUnsafeBufferPointer { xp in
-            y.storage.withUnsafeBufferPointer { yp in
+            var dx = Tensor(shape: shape)
             dy.storage.withUnsafeBufferPointer { dp in
             dx.storage.withUnsafeMutableBufferPointer { gp in
-                let (xb, yb, db, gb) = (UInt(bitPattern: xp.baseAddress!), UInt(bitPattern: yp.baseAddress!),
-                                        UInt(bitPattern: dp.baseAddress!), UInt(bitPattern: gp.baseAddress!))
-                Backend.parallelFor(x.n * x.c) { plane in
-                    let src = UnsafePointer<Float>(bitPattern: xb)! + plane * h * w
-                    let out = UnsafePointer<Float>(bitPattern: yb)! + plane * ho * wo
+            winners.withUnsafeBufferPointer { ip in
+                let (db, gb) = (UInt(bitPattern: dp.baseAddress!), UInt(bitPattern: gp.baseAddress!))
+                let ib = UInt(bitPattern: ip.baseAddress)
+                Backend.parallelFor(planes, elements: planes * h * w) { plane in
                     let grad = UnsafePointer<Float>(bitPattern: db)! + plane * ho * wo
                     let dst = UnsafeMutablePointer<Float>(bitPattern: gb)! + plane * h * w
+                    if case .max = kind {
+                        let win = UnsafePointer<Int32>(bitPattern: ib)! + plane * ho * wo
+                        for o in 0..<(ho * wo) where win[o] >= 0 { dst[Int(win[o])] += grad[o] }
+                        return
+                    }
+                    guard case .average(let countsPadding) = kind else { return }
                     for oy in 0..<ho {
                         let y0 = oy * sy - g.pad.top
                         let ya = Swift.max(y0, 0), yEnd = Swift.min(y0 + kh, h)
@@ -191,25 +284,13 @@ extension Pool2D {
                             let x0 = ox * sx - g.pad.left
                             let xa = Swift.max(x0, 0), xEnd = Swift.min(x0 + kw, w)
                             guard ya < yEnd && xa < xEnd else { continue }
-                            let d = grad[oy * wo + ox]
-                            switch kind {
-                            case .max:
-                                let m = out[oy * wo + ox]
-                                search: for yy in ya..<yEnd {
-                                    for xx in xa..<xEnd where src[yy * w + xx] == m {
-                                        dst[yy * w + xx] += d
-                                        break search
-                                    }
-                                }
-                            case .average(let countsPadding):
-                                let count = countsPadding ? kh * kw : (yEnd - ya) * (xEnd - xa)
-                                let share = d / Float(count)
-                                for yy in ya..<yEnd { for xx in xa..<xEnd { dst[yy * w + xx] += share } }
-                            }
+                            let count = countsPadding ? kh * kw : (yEnd - ya) * (xEnd - xa)
+                            let share = grad[oy * wo + ox] / Float(count)
+                            for yy in ya..<yEnd { for xx in xa..<xEnd { dst[yy * w + xx] += share } }
                         }
                     }
                 }
-            } } } }
+            } } }
             return dx
         }
     }

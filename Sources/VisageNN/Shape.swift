@@ -84,7 +84,7 @@ public struct Branches: Layer {
                          "cannot concatenate \(p.shape) with \(parts[0].shape)")
         }
         let total = parts.reduce(0) { $0 + $1.c }
-        var out = Tensor(shape: [n, total, h, w])
+        var out = Tensor(uninitializedShape: [n, total, h, w])  // the parts fill it
         let plane = h * w
         out.storage.withUnsafeMutableBufferPointer { op in
             for s in 0..<n {
@@ -154,7 +154,7 @@ extension ZeroPad2D {
             let (h, w) = (shape[2], shape[3])
             let (ho, wo) = (dy.h, dy.w)
             precondition(dy.shape == ZeroPad2D(padding).outputShape(for: shape), "pad gradient \(dy.shape) for input \(shape)")
-            var dx = Tensor(shape: shape)
+            var dx = Tensor(uninitializedShape: shape)  // every row is copied below
             let (top, left) = (padding.top, padding.left)
             dy.storage.withUnsafeBufferPointer { dp in
                 dx.storage.withUnsafeMutableBufferPointer { xp in
@@ -233,7 +233,7 @@ extension Branches {
             var dx: Tensor?
             var offset = 0
             for (branch, c) in zip(branches, channels) {
-                var part = Tensor(shape: [n, c, dy.h, dy.w])
+                var part = Tensor(uninitializedShape: [n, c, dy.h, dy.w])  // copied whole below
                 let start = offset
                 dy.storage.withUnsafeBufferPointer { dp in
                     part.storage.withUnsafeMutableBufferPointer { pp in

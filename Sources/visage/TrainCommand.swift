@@ -105,6 +105,8 @@ struct TrainCommand: ParsableCommand {
 
     func run() throws {
         if let threads { Backend.setThreads(threads) }
+        // Every step frees and allocates the same large tensors: keep the memory mapped.
+        WorkingMemory.keepFreedMemory()
         let shape = try BatchShape(parsing: batch)
         let size = arch.inputSize
         let data = try FaceDataset.load(directory: URL(fileURLWithPath: dataset), inputSize: size)

@@ -80,6 +80,52 @@ final class LayerGradientTests: XCTestCase {
         assertGradients(Pool2D.Trainable(padded), kinkFreeInput([1, 2, 6, 7], seed: 9))
     }
 
+    func testMaxPoolingOverWideRows() {
+        // Rows wide enough for eight windows side by side, strides 1 and 2, with padding.
+        assertGradients(Pool2D.Trainable(.max(3, stride: 2)), kinkFreeInput([1, 2, 5, 21], seed: 10))
+        assertGradients(Pool2D.Trainable(.max(3, stride: 1, padding: .explicit(Padding(1)))),
+                        kinkFreeInput([1, 1, 4, 19], seed: 11))
+    }
+
+    func testMaxPoolingTrainingMatchesInferenceAndRoutesToTheFirstLargest() {
+        // Coarse values make ties; the gradient of each output goes to the first largest input of
+        // its window in row-major order, whatever path (eight-wide or one by one) found it.
+        let geometries: [(Pool2D, [Int])] = [
+            (.max(3, stride: 2), [2, 3, 9, 40]),
+            (.max(3, stride: 1, padding: .explicit(Padding(1))), [1, 2, 7, 23]),
+            (.max(2, stride: 2, ceilMode: true), [1, 2, 7, 35]),
+            (Pool2D(.max, kernel: (3, 2), stride: (1, 3), padding: .explicit(Padding(top: 1, bottom: 0, left: 2, right: 1))), [1, 1, 6, 50]),
+        ]
+        for (pool, shape) in geometries {
+            var rng = TestRandom(31)
+            let x = Tensor(shape: shape, storage: (0..<shape.reduce(1, *)).map { _ in Float(Int.random(in: -3...3, using: &rng)) })
+            let layer = Pool2D.Trainable(pool)
+            let y = layer.forward(x, mode: .training)
+            XCTAssertEqual(y.storage, pool.forward(x).storage, "\(pool.kernel) / \(pool.stride) on \(shape)")
+            let dy = randomTensor(y.shape, seed: 32)
+            let dx = layer.backward(dy)
+            // The reference: scan every window in row-major order for its first largest value.
+            var expected = [Float](repeating: 0, count: x.count)
+            let (h, w, ho, wo) = (shape[2], shape[3], y.h, y.w)
+            let pad = pool.padding.resolve(h: h, w: w, kh: pool.kernel.h, kw: pool.kernel.w, sy: pool.stride.y, sx: pool.stride.x)
+            for plane in 0..<(shape[0] * shape[1]) {
+                for oy in 0..<ho {
+                    for ox in 0..<wo {
+                        var at = -1
+                        for yy in max(0, oy * pool.stride.y - pad.top)..<min(h, oy * pool.stride.y - pad.top + pool.kernel.h) {
+                            for xx in max(0, ox * pool.stride.x - pad.left)..<min(w, ox * pool.stride.x - pad.left + pool.kernel.w) {
+                                let i = plane * h * w + yy * w + xx
+                                if at < 0 || x.storage[i] > x.storage[at] { at = i }
+                            }
+                        }
+                        if at >= 0 { expected[at] += dy.storage[(plane * ho + oy) * wo + ox] }
+                    }
+                }
+            }
+            XCTAssertEqual(dx.storage, expected, "\(pool.kernel) / \(pool.stride) on \(shape)")
+        }
+    }
+
     func testAveragePoolingBothDivisors() {
         assertGradients(Pool2D.Trainable(.average(3, stride: 3)), randomTensor([2, 2, 7, 7], seed: 41))
         let counting = Pool2D(.average(countsPadding: true), kernel: (3, 3), stride: (1, 1), padding: .explicit(Padding(1)))

@@ -3,8 +3,11 @@ import VisageModels
 import VisageNN
 
 /// Per-kind forward and backward CPU seconds of one NN4.small2 training pass, measured on the
-/// calling thread (run with one thread so the figures are the compute itself).
+/// calling thread (run with one thread so the figures are the compute itself), or wall-clock
+/// seconds with several threads (how well each kind uses them).
 final class Profiler {
+    /// Whether to measure wall-clock time instead of the calling thread's CPU time.
+    static var wallClock = false
     private(set) var forward: [String: Double] = [:]
     private(set) var backward: [String: Double] = [:]
     /// Whether every convolution is reported on its own.
@@ -25,7 +28,7 @@ final class Profiler {
 
     static func cpuSeconds() -> Double {
         var t = timespec()
-        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
+        clock_gettime(wallClock ? CLOCK_MONOTONIC : CLOCK_THREAD_CPUTIME_ID, &t)
         return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
     }
 

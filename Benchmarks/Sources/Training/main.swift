@@ -17,6 +17,8 @@ func option(_ name: String, default value: Int) -> Int {
     return v
 }
 let steps = option("--steps", default: 5)
+// As `visage train` does: keep freed memory mapped between steps.
+WorkingMemory.keepFreedMemory()
 let (p, k) = (6, 10)
 let batch = p * k
 
@@ -60,8 +62,10 @@ func measureVisage(_ count: Int) -> [Double] {
 }
 
 if arguments.contains("--profile") {
-    // CPU seconds per layer kind on one thread (forward, mining, backward; no update).
-    Backend.setThreads(1)
+    // CPU seconds per layer kind on one thread, or on `--profile-threads N` (forward, mining,
+    // backward; no update).
+    Backend.setThreads(option("--profile-threads", default: 1))
+    Profiler.wallClock = Backend.threads > 1
     let profiler = Profiler()
     profiler.detail = arguments.contains("--detail")
     var g = SplitMix64(seed: 1)
@@ -73,7 +77,7 @@ if arguments.contains("--profile") {
         _ = net.backward(gradient)
         profiler.endRound(keep: round > 0)
     }
-    print("one-thread CPU seconds per training pass at batch \(batch), best of 3 (branches include their inner layers):")
+    print(Backend.threads > 1 ? "wall-clock seconds on \(Backend.threads) threads per training pass" : "one-thread CPU seconds per training pass at batch \(batch), best of 3 (branches include their inner layers):")
     profiler.report()
     Backend.setThreads(0)
 }

@@ -18,6 +18,12 @@ void *visage_alloc_buffer(size_t bytes);
 /// Frees a block from `visage_alloc_buffer` (NULL is ignored).
 void visage_free_buffer(void *pointer);
 
+/// Asks the C allocator (glibc) to serve every block from its heap and to keep freed memory
+/// instead of returning it to the system, so that a process allocating the same large tensors on
+/// every step (training) touches fresh pages only once. Process-wide; returns 1 when applied,
+/// 0 when the allocator has no such settings.
+int visage_keep_freed_memory(void);
+
 #ifdef __cplusplus
 }
 #endif

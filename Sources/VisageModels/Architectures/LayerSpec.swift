@@ -109,22 +109,25 @@ extension LayerSpec {
     /// batch norms with γ = 1, β = 0 and unit running variance, LeCun-normal dense weights.
     /// Every parameter carries its checkpoint key, so ``TrainableLayer/load(from:)`` and a saved
     /// checkpoint use the same names as the inference builder.
-    /// - Parameter generator: the source of the random initial values.
-    public func trainable<G: RandomNumberGenerator>(using generator: inout G) -> any TrainableLayer {
+    /// - Parameters:
+    ///   - generator: the source of the random initial values.
+    ///   - scratch: the working-memory pool the convolutions share (one per network).
+    public func trainable<G: RandomNumberGenerator>(using generator: inout G,
+                                                    scratch: BufferPool = BufferPool()) -> any TrainableLayer {
         switch self {
         case .convBatchNormReLU(let u):
             let (o, k) = (u.outChannels, u.kernel)
             let conv = Conv2D(weight: Initialization.heNormal([o, u.inChannels, k, k], using: &generator),
                               bias: Tensor(shape: [o]), stride: (u.stride, u.stride), padding: .explicit(Padding(u.padding)))
             return Sequential.Trainable([
-                Conv2D.Trainable(conv, weightKey: SpecKeys.weight(u.conv), biasKey: SpecKeys.bias(u.conv)),
+                Conv2D.Trainable(conv, weightKey: SpecKeys.weight(u.conv), biasKey: SpecKeys.bias(u.conv), scratch: scratch),
                 BatchNorm(channels: o, keys: SpecKeys.batchNorm(u.batchNorm), epsilon: u.epsilon, activation: .relu),
             ])
         case .maxPool(let k, let s): return Pool2D.Trainable(.max(k, stride: s))
         case .averagePool(let k, let s): return Pool2D.Trainable(.average(k, stride: s))
         case .zeroPad(let p): return ZeroPad2D.Trainable(p)
-        case .sequence(let parts): return LayerSpec.trainableChain(parts, using: &generator)
-        case .concatenate(let parts): return Branches.Trainable(parts.map { $0.trainable(using: &generator) })
+        case .sequence(let parts): return LayerSpec.trainableChain(parts, using: &generator, scratch: scratch)
+        case .concatenate(let parts): return Branches.Trainable(parts.map { $0.trainable(using: &generator, scratch: scratch) })
         case .flatten: return Flatten.Trainable()
         case .dense(let key, let i, let o):
             let dense = Dense(weight: Initialization.lecunNormal([o, i], using: &generator), bias: Tensor(shape: [o]))
@@ -134,8 +137,13 @@ extension LayerSpec {
     }
 
     /// Builds a trainable chain; a first convolution skips its (unused) input gradient.
-    public static func trainableChain<G: RandomNumberGenerator>(_ parts: [LayerSpec], using generator: inout G) -> Sequential.Trainable {
-        let chain = Sequential.Trainable(parts.map { $0.trainable(using: &generator) })
+    /// - Parameters:
+    ///   - parts: the layers in order.
+    ///   - generator: the source of the random initial values.
+    ///   - scratch: the working-memory pool the convolutions share (one per network).
+    public static func trainableChain<G: RandomNumberGenerator>(_ parts: [LayerSpec], using generator: inout G,
+                                                                scratch: BufferPool = BufferPool()) -> Sequential.Trainable {
+        let chain = Sequential.Trainable(parts.map { $0.trainable(using: &generator, scratch: scratch) })
         var first: (any TrainableLayer)? = chain
         while let sequence = first as? Sequential.Trainable { first = sequence.layers.first }
         (first as? Conv2D.Trainable)?.computesInputGradient = false

@@ -20,4 +20,14 @@ public enum WorkingMemory {
     public static func free(_ pointer: UnsafeMutablePointer<Float>) {
         visage_free_buffer(pointer)
     }
+
+    /// Asks the C allocator to serve large blocks from its heap and keep freed memory for the
+    /// rest of the process (glibc's `M_MMAP_MAX` = 0, a 1 GiB `M_TRIM_THRESHOLD`). A training
+    /// step allocates and frees the same few hundred megabytes of activations and gradients every
+    /// time; by default each large block is a fresh mapping whose pages the kernel clears again
+    /// (12 % of a NN4.small2 training step). Process-wide, so it is for executables to call
+    /// (`visage train`), not for libraries.
+    /// - Returns: whether the allocator took the settings (`false` off glibc).
+    @discardableResult
+    public static func keepFreedMemory() -> Bool { visage_keep_freed_memory() == 1 }
 }
