@@ -76,12 +76,18 @@ public final class BatchNorm: TrainableLayer {
             let epsilon = self.epsilon, relu = activation == .relu
             Backend.parallelFor(c) { ch in
                 let src = UnsafePointer<Float>(bitPattern: xb)!, dst = UnsafeMutablePointer<Float>(bitPattern: yb)!
-                var sum: Float = 0
-                for s in 0..<n { sum += Reduce.sum(src + (s * c + ch) * plane, plane) }
-                let mu = sum / Float(m)
-                var sq: Float = 0
-                for s in 0..<n { sq += Reduce.squaredDeviations(src + (s * c + ch) * plane, plane, mean: mu) }
-                let v = sq / Float(m)
+                // Mean and variance from one read: moments about the channel's first value (near
+                // the mean, so no cancellation), summed over samples in double precision.
+                let origin = src[ch * plane]
+                var (sum, squares) = (0.0, 0.0)
+                for s in 0..<n {
+                    let part = Reduce.shiftedMoments(src + (s * c + ch) * plane, plane, shift: origin)
+                    sum += Double(part.sum)
+                    squares += Double(part.squares)
+                }
+                let offset = sum / Double(m)
+                let mu = origin + Float(offset)
+                let v = Float(max(squares / Double(m) - offset * offset, 0))
                 let scale = g[ch] / (v + epsilon).squareRoot(), shift = b[ch] - mu * scale
                 for s in 0..<n {
                     let o = (s * c + ch) * plane

@@ -179,8 +179,9 @@ extension Conv2D {
     /// other layers, lower to sgemms per chunk of samples on the im2col columns:
     ///   dW[O, K] += dY[O, n·P] · colᵀ,   dcol[K, n·P] = Wᵀ · dY,   dX = col2im(dcol);
     ///   db[o] += Σ dY[o, ·].
-    /// Working buffers come from the layer's own ``BufferPool``, so steps after the first
-    /// write into memory they have touched.
+    /// ∂loss/∂y is copied once into channel-major rows, which serve both the filter gradient and
+    /// the Winograd input gradient. Working buffers come from a ``BufferPool`` (one per network),
+    /// so steps after the first write into memory they have touched.
     public final class Trainable: TrainableLayer {
         /// The filters [O, I, KH, KW].
         public let weight: Parameter
@@ -249,26 +250,30 @@ extension Conv2D {
             let co = conv.outChannels, p = g.ho * g.wo, k = ci * kh * kw
             precondition(dy.shape == [n, co, g.ho, g.wo], "conv gradient \(dy.shape) for output \([n, co, g.ho, g.wo])")
             guard n > 0, p > 0 else { return Tensor(shape: x.shape) }
+            // ∂loss/∂y channel-major, [O, N·P]: the left factor of the filter gradient for every
+            // chunk, and the Winograd kernel's input for the input gradient.
+            let dyRows = ChannelMajor.from(dy, pool: scratch)
+            let rowLength = n * p
             if let bias {
-                dy.storage.withUnsafeBufferPointer { d in
-                    for s in 0..<n { for o in 0..<co { bias.gradient.storage[o] += Reduce.sum(d.baseAddress! + (s * co + o) * p, p) } }
-                }
+                for o in 0..<co { bias.gradient.storage[o] += Reduce.sum(dyRows.base + o * rowLength, rowLength) }
             }
             let winograd = computesInputGradient && usesWinograd
-                ? TrainingWinograd.inputGradient(conv, dy, inputShape: x.shape, pad: g.pad, pool: scratch) : nil
+                ? TrainingWinograd.inputGradient(conv, dyRows, inputShape: x.shape, pad: g.pad, pool: scratch) : nil
             let col2im = computesInputGradient && winograd == nil
-            var dx = winograd ?? Tensor(shape: x.shape)
+            // A 1×1 stride-1 unpadded layer's columns are its input: dcol is ∂loss/∂x itself,
+            // channel-major, and is copied into place instead of added onto zeros.
+            let pointwise = col2im && kh == 1 && kw == 1 && stride == (1, 1) && g.pad == .zero
+            var dx = winograd ?? (pointwise ? Tensor(uninitializedShape: x.shape) : Tensor(shape: x.shape))
             let chunk = max(1, min(n, (1 << 24) / max(k * p, 1)))
-            let cp = scratch.allocate(k * chunk * p), yc = scratch.allocate(co * chunk * p)
+            let cp = scratch.allocate(k * chunk * p)
             let dc = scratch.allocate(col2im ? k * chunk * p : 1)
             defer {
                 scratch.release(cp)
-                scratch.release(yc)
                 scratch.release(dc)
             }
-            let (stride, computes) = (self.stride, col2im)
+            let (stride, computes, yc) = (self.stride, col2im, dyRows.base)
+            withExtendedLifetime(dyRows) {
             x.storage.withUnsafeBufferPointer { xp in
-            dy.storage.withUnsafeBufferPointer { dp in
             weight.value.storage.withUnsafeBufferPointer { wp in
             weight.gradient.storage.withUnsafeMutableBufferPointer { gw in
             dx.storage.withUnsafeMutableBufferPointer { dxp in
@@ -278,19 +283,22 @@ extension Conv2D {
                     Im2Col.fill(cp, from: xp.baseAddress! + s0 * ci * h * w, samples: nb,
                                 channels: ci, h: h, w: w, kh: kh, kw: kw, sy: stride.y, sx: stride.x,
                                 pad: g.pad, ho: g.ho, wo: g.wo)
-                    let (ycBits, dyBits) = (UInt(bitPattern: yc), UInt(bitPattern: dp.baseAddress!))
-                    Backend.parallelFor(co) { o in
-                        let dst = UnsafeMutablePointer<Float>(bitPattern: ycBits)!, src = UnsafePointer<Float>(bitPattern: dyBits)!
-                        for s in 0..<nb { (dst + o * cols + s * p).update(from: src + ((s0 + s) * co + o) * p, count: p) }
-                    }
-                    Gemm.sgemm(transB: true, m: co, n: k, k: cols, a: yc, lda: cols,
+                    Gemm.sgemm(transB: true, m: co, n: k, k: cols, a: yc + s0 * p, lda: rowLength,
                                b: cp, ldb: cols, beta: 1, c: gw.baseAddress!, ldc: k)
                     if computes {
                         Gemm.sgemm(transA: true, m: k, n: cols, k: co, a: wp.baseAddress!, lda: k,
-                                   b: yc, ldb: cols, c: dc, ldc: cols)
-                        Im2Col.accumulate(dxp.baseAddress! + s0 * ci * h * w, from: dc,
-                                          samples: nb, channels: ci, h: h, w: w, kh: kh, kw: kw,
-                                          sy: stride.y, sx: stride.x, pad: g.pad, ho: g.ho, wo: g.wo)
+                                   b: yc + s0 * p, ldb: rowLength, c: dc, ldc: cols)
+                        if pointwise {
+                            let (dst, src) = (UInt(bitPattern: dxp.baseAddress!), UInt(bitPattern: dc))
+                            Backend.parallelFor(ci, elements: ci * cols) { c in
+                                let d = UnsafeMutablePointer<Float>(bitPattern: dst)!, s = UnsafePointer<Float>(bitPattern: src)!
+                                for i in 0..<nb { (d + ((s0 + i) * ci + c) * p).update(from: s + c * cols + i * p, count: p) }
+                            }
+                        } else {
+                            Im2Col.accumulate(dxp.baseAddress! + s0 * ci * h * w, from: dc,
+                                              samples: nb, channels: ci, h: h, w: w, kh: kh, kw: kw,
+                                              sy: stride.y, sx: stride.x, pad: g.pad, ho: g.ho, wo: g.wo)
+                        }
                     }
                     s0 += nb
                 }

@@ -16,21 +16,23 @@ enum Reduce {
         return s
     }
 
-    /// Σ (p[i] − mean)² for i < n.
+    /// Σ (x − shift) and Σ (x − shift)² in one pass (eight lanes): a variance from one read of
+    /// the data, accurate when `shift` is near the mean (batch norm passes a sample of the data).
     @inline(__always)
-    static func squaredDeviations(_ p: UnsafePointer<Float>, _ n: Int, mean: Float) -> Float {
-        var acc = SIMD8<Float>(repeating: 0)
-        let m = SIMD8<Float>(repeating: mean)
+    static func shiftedMoments(_ p: UnsafePointer<Float>, _ n: Int, shift: Float) -> (sum: Float, squares: Float) {
+        var a = SIMD8<Float>(repeating: 0), b = a
+        let m = SIMD8<Float>(repeating: shift)
         var i = 0
         let raw = UnsafeRawPointer(p)
         while i + 8 <= n {
             let d = raw.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self) - m
-            acc += d * d
+            a += d
+            b += d * d
             i += 8
         }
-        var s = acc.sum()
-        while i < n { let d = p[i] - mean; s += d * d; i += 1 }
-        return s
+        var (sa, sb) = (a.sum(), b.sum())
+        while i < n { let d = p[i] - shift; sa += d; sb += d * d; i += 1 }
+        return (sa, sb)
     }
 
     /// Σ a[i] · (b[i] − shift) for i < n.

@@ -26,6 +26,9 @@ public struct ValidationSet: Sendable {
     public let images: [[UInt8]]
     /// The pairs.
     public let pairs: [Pair]
+    /// Whether each image's embedding is the mean of its own and its mirror image's, scaled back
+    /// to unit length (test-time flip averaging; off by default).
+    public var averagesFlips = false
 
     /// Creates a validation set.
     public init(inputSize: Int, images: [[UInt8]], pairs: [Pair]) {
@@ -81,8 +84,27 @@ public struct ValidationSet: Sendable {
             }
             let y = network.forward(x)
             let d = y.count / chunk.count
-            for i in 0..<chunk.count { out.append(Array(y.storage[(i * d)..<((i + 1) * d)])) }
+            let mirrored = averagesFlips ? network.forward(Self.mirrored(x)) : nil
+            for i in 0..<chunk.count {
+                var e = Array(y.storage[(i * d)..<((i + 1) * d)])
+                if let mirrored {
+                    for j in 0..<d { e[j] += mirrored.storage[i * d + j] }
+                    let norm = e.reduce(0) { $0 + $1 * $1 }.squareRoot()
+                    if norm > 0 { e = e.map { $0 / norm } }
+                }
+                out.append(e)
+            }
             start += chunk.count
+        }
+        return out
+    }
+
+    /// Every plane of an NCHW batch reversed left to right.
+    static func mirrored(_ x: Tensor) -> Tensor {
+        var out = x
+        let w = x.w
+        out.storage.withUnsafeMutableBufferPointer { p in
+            for row in 0..<(x.count / w) { p[(row * w)..<((row + 1) * w)].reverse() }
         }
         return out
     }

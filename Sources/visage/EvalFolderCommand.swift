@@ -28,6 +28,9 @@ struct EvalFolderCommand: ParsableCommand {
     @Option(name: .long, help: "The false-accept rate of the VAL@FAR figure.")
     var far: Double = 1e-3
 
+    @Flag(name: .long, help: "Embed each image as the mean of it and its mirror image (test-time flip averaging).")
+    var flipAverage = false
+
     @Option(name: .long, help: "Threads (default: all cores).")
     var threads: Int?
 
@@ -43,7 +46,8 @@ struct EvalFolderCommand: ParsableCommand {
         let data = try FaceDataset.load(directory: URL(fileURLWithPath: dataset), inputSize: arch.inputSize)
         let network = arch.makeNetwork(seed: 1)
         try arch.load(URL(fileURLWithPath: weights), into: network)
-        let set = ValidationSet(allPairsOf: data)
+        var set = ValidationSet(allPairsOf: data)
+        set.averagesFlips = flipAverage
         guard let metrics = set.evaluate(network.inferenceLayer(), farTarget: far) else {
             throw CLIError("\(dataset) needs at least two identities and one identity with two images")
         }

@@ -54,6 +54,9 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .long, help: "Validate on every pair of this folder-per-identity dataset.")
     var valDir: String?
 
+    @Flag(name: .long, help: "Validate with test-time flip averaging (each image embedded as the mean of it and its mirror image).")
+    var valFlipAverage = false
+
     @Option(name: .long, help: "With --val-pairs or --val-dir: also keep the epoch with the highest validation accuracy in this checkpoint file.")
     var bestOut: String?
 
@@ -110,7 +113,7 @@ struct TrainCommand: ParsableCommand {
         let shape = try BatchShape(parsing: batch)
         let size = arch.inputSize
         let data = try FaceDataset.load(directory: URL(fileURLWithPath: dataset), inputSize: size)
-        let validation: ValidationSet?
+        var validation: ValidationSet?
         if let valPairs {
             validation = try PairList.read(URL(fileURLWithPath: valPairs), images: valImages.map { URL(fileURLWithPath: $0) })
                 .validationSet(inputSize: size)
@@ -119,6 +122,7 @@ struct TrainCommand: ParsableCommand {
         } else {
             validation = nil
         }
+        validation?.averagesFlips = valFlipAverage
         let network = arch.makeNetwork(seed: seed)
         if let weights { try arch.load(URL(fileURLWithPath: weights), into: network) }
         let schedules: [Schedule: LearningRateSchedule] = [

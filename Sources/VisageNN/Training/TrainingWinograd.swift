@@ -19,7 +19,8 @@ enum TrainingWinograd {
 
     /// ∂loss/∂x of `conv` for an input of `inputShape` from ∂loss/∂y through the kernel, or `nil`
     /// when the turned convolution (`conv`'s outputs as its inputs) or the batch does not qualify.
-    static func inputGradient(_ conv: Conv2D, _ dy: Tensor, inputShape: [Int], pad: Padding,
+    /// - Parameter dy: ∂loss/∂y, channel-major (the backward pass has it so for the filter gradient).
+    static func inputGradient(_ conv: Conv2D, _ dy: ChannelMajor, inputShape: [Int], pad: Padding,
                               pool: BufferPool) -> Tensor? {
         let (h, w) = (inputShape[2], inputShape[3])
         guard conv.kernel == (3, 3), conv.stride == (1, 1), pad.top <= 2, pad.left <= 2,
@@ -48,9 +49,13 @@ enum TrainingWinograd {
 
     private static func run(_ kernel: WinogradBatchKernel, _ x: Tensor, padTop: Int, padLeft: Int, ho: Int, wo: Int,
                             pool: BufferPool) -> Tensor {
-        let input = ChannelMajor.from(x, pool: pool)
+        run(kernel, ChannelMajor.from(x, pool: pool), padTop: padTop, padLeft: padLeft, ho: ho, wo: wo, pool: pool)
+    }
+
+    private static func run(_ kernel: WinogradBatchKernel, _ x: ChannelMajor, padTop: Int, padLeft: Int, ho: Int,
+                            wo: Int, pool: BufferPool) -> Tensor {
         let out = ChannelMajor(c: kernel.outChannels, n: x.n, h: ho, w: wo, pool: pool)
-        kernel.run(input.base, n: x.n, h: x.h, w: x.w, padTop: padTop, padLeft: padLeft, out: out.base, ho: ho, wo: wo,
+        kernel.run(x.base, n: x.n, h: x.h, w: x.w, padTop: padTop, padLeft: padLeft, out: out.base, ho: ho, wo: wo,
                    pool: pool)
         return out.tensor(shape: [x.n, kernel.outChannels, ho, wo])
     }
