@@ -227,6 +227,37 @@ extension Pool2D {
                 let ya = Swift.max(y0, 0), yEnd = Swift.min(y0 + kh, h)
                 var ox = 0
                 while ox < inLo { scalar(oy, ox, ya, yEnd); ox += 1 }
+                if ya < yEnd && sx == 2 {
+                    // Stride 2: the eight windows' taps at one offset are the even or odd elements
+                    // of 16 consecutive inputs; the load at kx + 1 ends one element past the last
+                    // window, so this path stops while that element is still in the row.
+                    while ox + 8 <= inHi && (ox + 7) * 2 - pad.left + kw < w {
+                        let first = ya * w + ox * 2 - pad.left
+                        var best = UnsafeRawPointer(src + first).loadUnaligned(as: SIMD16<Float>.self).evenHalf
+                        var at = SIMD8<Int32>(repeating: Int32(first)) &+ lanes
+                        for yy in ya..<yEnd {
+                            var kx = 0
+                            while kx < kw {
+                                let base = yy * w + ox * 2 - pad.left + kx
+                                let pairs = UnsafeRawPointer(src + base).loadUnaligned(as: SIMD16<Float>.self)
+                                var larger = pairs.evenHalf .> best
+                                best.replace(with: pairs.evenHalf, where: larger)
+                                at.replace(with: SIMD8<Int32>(repeating: Int32(base)) &+ lanes, where: larger)
+                                if kx + 1 < kw {
+                                    larger = pairs.oddHalf .> best
+                                    best.replace(with: pairs.oddHalf, where: larger)
+                                    at.replace(with: SIMD8<Int32>(repeating: Int32(base + 1)) &+ lanes, where: larger)
+                                }
+                                kx += 2
+                            }
+                        }
+                        for i in 0..<8 {
+                            dst[oy * wo + ox + i] = best[i]
+                            win[oy * wo + ox + i] = at[i]
+                        }
+                        ox += 8
+                    }
+                }
                 if ya < yEnd {
                     while ox + 8 <= inHi {
                         let first = ya * w + ox * sx - pad.left

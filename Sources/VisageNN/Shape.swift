@@ -14,18 +14,27 @@ public struct ZeroPad2D: Layer {
          input[3] + padding.left + padding.right]
     }
 
-    /// Pads every plane with zeros.
+    /// Pads every plane with zeros (planes in parallel; each output element written once).
     public func forward(_ x: Tensor) -> Tensor {
         let s = outputShape(for: x.shape)
         let (h, w, ho, wo) = (x.h, x.w, s[2], s[3])
-        var out = Tensor(shape: s)
+        let (top, left, right) = (padding.top, padding.left, padding.right)
+        precondition(min(top, left, right, padding.bottom) >= 0, "zero padding must not be negative, got \(padding)")
+        var out = Tensor(uninitializedShape: s)
         x.storage.withUnsafeBufferPointer { xp in
             out.storage.withUnsafeMutableBufferPointer { op in
-                for plane in 0..<(x.n * x.c) {
+                let (xb, ob) = (UInt(bitPattern: xp.baseAddress!), UInt(bitPattern: op.baseAddress!))
+                Backend.parallelFor(x.n * x.c, elements: op.count) { plane in
+                    let src = UnsafePointer<Float>(bitPattern: xb)! + plane * h * w
+                    let dst = UnsafeMutablePointer<Float>(bitPattern: ob)! + plane * ho * wo
+                    dst.update(repeating: 0, count: top * wo)
                     for y in 0..<h {
-                        let dst = op.baseAddress! + plane * ho * wo + (y + padding.top) * wo + padding.left
-                        dst.update(from: xp.baseAddress! + plane * h * w + y * w, count: w)
+                        let row = dst + (y + top) * wo
+                        row.update(repeating: 0, count: left)
+                        (row + left).update(from: src + y * w, count: w)
+                        (row + left + w).update(repeating: 0, count: right)
                     }
+                    (dst + (top + h) * wo).update(repeating: 0, count: (ho - top - h) * wo)
                 }
             }
         }
