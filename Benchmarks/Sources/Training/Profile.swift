@@ -7,7 +7,7 @@ import VisageNN
 /// seconds with several threads (how well each kind uses them).
 final class Profiler {
     /// Whether to measure wall-clock time instead of the calling thread's CPU time.
-    static var wallClock = false
+    var wallClock = false
     private(set) var forward: [String: Double] = [:]
     private(set) var backward: [String: Double] = [:]
     /// Whether every convolution is reported on its own.
@@ -26,7 +26,7 @@ final class Profiler {
         backward = [:]
     }
 
-    static func cpuSeconds() -> Double {
+    func seconds() -> Double {
         var t = timespec()
         clock_gettime(wallClock ? CLOCK_MONOTONIC : CLOCK_THREAD_CPUTIME_ID, &t)
         return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
@@ -45,15 +45,15 @@ final class Profiler {
         var parameters: [Parameter] { inner.parameters }
         func inferenceLayer() -> any Layer { inner.inferenceLayer() }
         func forward(_ x: Tensor, mode: ForwardMode) -> Tensor {
-            let t0 = Profiler.cpuSeconds()
+            let t0 = profiler.seconds()
             let y = inner.forward(x, mode: mode)
-            profiler.forward[kind, default: 0] += Profiler.cpuSeconds() - t0
+            profiler.forward[kind, default: 0] += profiler.seconds() - t0
             return y
         }
         func backward(_ dy: Tensor) -> Tensor {
-            let t0 = Profiler.cpuSeconds()
+            let t0 = profiler.seconds()
             let dx = inner.backward(dy)
-            profiler.backward[kind, default: 0] += Profiler.cpuSeconds() - t0
+            profiler.backward[kind, default: 0] += profiler.seconds() - t0
             return dx
         }
     }

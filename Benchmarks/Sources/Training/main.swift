@@ -65,9 +65,9 @@ if arguments.contains("--profile") {
     // CPU seconds per layer kind on one thread, or on `--profile-threads N` (forward, mining,
     // backward; no update).
     Backend.setThreads(option("--profile-threads", default: 1))
-    Profiler.wallClock = Backend.threads > 1
     let profiler = Profiler()
     profiler.detail = arguments.contains("--detail")
+    profiler.wallClock = Backend.threads > 1
     var g = SplitMix64(seed: 1)
     let net = profiler.network(using: &g)
     let miner = TripletMiner()
@@ -77,7 +77,8 @@ if arguments.contains("--profile") {
         _ = net.backward(gradient)
         profiler.endRound(keep: round > 0)
     }
-    print(Backend.threads > 1 ? "wall-clock seconds on \(Backend.threads) threads per training pass" : "one-thread CPU seconds per training pass at batch \(batch), best of 3 (branches include their inner layers):")
+    let measure = Backend.threads > 1 ? "wall-clock seconds on \(Backend.threads) threads" : "one-thread CPU seconds"
+    print("\(measure) per training pass at batch \(batch), best of 3 (branches include their inner layers):")
     profiler.report()
     Backend.setThreads(0)
 }
