@@ -222,6 +222,25 @@ extension Pool2D {
                 dst[oy * wo + ox] = best
                 win[oy * wo + ox] = Int32(at)
             }
+            // Eight windows side by side: their inputs at one tap, loaded one by one or (stride 2)
+            // as 16 consecutive inputs; a tap folded into the running maxima; the results stored.
+            func gather(_ index: Int) -> SIMD8<Float> {
+                var v = SIMD8<Float>()
+                for i in 0..<8 { v[i] = src[index + i * sx] }
+                return v
+            }
+            func pairs(_ index: Int) -> SIMD16<Float> { UnsafeRawPointer(src + index).loadUnaligned(as: SIMD16<Float>.self) }
+            func take(_ v: SIMD8<Float>, _ index: Int, _ best: inout SIMD8<Float>, _ at: inout SIMD8<Int32>) {
+                let larger = v .> best
+                best.replace(with: v, where: larger)
+                at.replace(with: SIMD8<Int32>(repeating: Int32(index)) &+ lanes, where: larger)
+            }
+            func store(_ o: Int, _ best: SIMD8<Float>, _ at: SIMD8<Int32>) {
+                for i in 0..<8 {
+                    dst[o + i] = best[i]
+                    win[o + i] = at[i]
+                }
+            }
             for oy in 0..<ho {
                 let y0 = oy * sy - pad.top
                 let ya = Swift.max(y0, 0), yEnd = Swift.min(y0 + kh, h)
@@ -233,50 +252,31 @@ extension Pool2D {
                     // window, so this path stops while that element is still in the row.
                     while ox + 8 <= inHi && (ox + 7) * 2 - pad.left + kw < w {
                         let first = ya * w + ox * 2 - pad.left
-                        var best = UnsafeRawPointer(src + first).loadUnaligned(as: SIMD16<Float>.self).evenHalf
-                        var at = SIMD8<Int32>(repeating: Int32(first)) &+ lanes
+                        var best = pairs(first).evenHalf, at = SIMD8<Int32>(repeating: Int32(first)) &+ lanes
                         for yy in ya..<yEnd {
                             var kx = 0
                             while kx < kw {
-                                let base = yy * w + ox * 2 - pad.left + kx
-                                let pairs = UnsafeRawPointer(src + base).loadUnaligned(as: SIMD16<Float>.self)
-                                var larger = pairs.evenHalf .> best
-                                best.replace(with: pairs.evenHalf, where: larger)
-                                at.replace(with: SIMD8<Int32>(repeating: Int32(base)) &+ lanes, where: larger)
-                                if kx + 1 < kw {
-                                    larger = pairs.oddHalf .> best
-                                    best.replace(with: pairs.oddHalf, where: larger)
-                                    at.replace(with: SIMD8<Int32>(repeating: Int32(base + 1)) &+ lanes, where: larger)
-                                }
+                                let base = yy * w + ox * 2 - pad.left + kx, both = pairs(base)
+                                take(both.evenHalf, base, &best, &at)
+                                if kx + 1 < kw { take(both.oddHalf, base + 1, &best, &at) }
                                 kx += 2
                             }
                         }
-                        for i in 0..<8 {
-                            dst[oy * wo + ox + i] = best[i]
-                            win[oy * wo + ox + i] = at[i]
-                        }
+                        store(oy * wo + ox, best, at)
                         ox += 8
                     }
                 }
                 if ya < yEnd {
                     while ox + 8 <= inHi {
                         let first = ya * w + ox * sx - pad.left
-                        var best = SIMD8<Float>(), at = SIMD8<Int32>(repeating: Int32(first)) &+ lanes
-                        for i in 0..<8 { best[i] = src[first + i * sx] }
+                        var best = gather(first), at = SIMD8<Int32>(repeating: Int32(first)) &+ lanes
                         for yy in ya..<yEnd {
                             for kx in 0..<kw {
                                 let base = yy * w + ox * sx - pad.left + kx
-                                var v = SIMD8<Float>()
-                                for i in 0..<8 { v[i] = src[base + i * sx] }
-                                let larger = v .> best
-                                best.replace(with: v, where: larger)
-                                at.replace(with: SIMD8<Int32>(repeating: Int32(base)) &+ lanes, where: larger)
+                                take(gather(base), base, &best, &at)
                             }
                         }
-                        for i in 0..<8 {
-                            dst[oy * wo + ox + i] = best[i]
-                            win[oy * wo + ox + i] = at[i]
-                        }
+                        store(oy * wo + ox, best, at)
                         ox += 8
                     }
                 }
