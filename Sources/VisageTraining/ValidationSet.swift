@@ -29,6 +29,11 @@ public struct ValidationSet: Sendable {
     /// Whether each image's embedding is the mean of its own and its mirror image's, scaled back
     /// to unit length (test-time flip averaging; off by default).
     public var averagesFlips = false
+    /// When positive, each image is also embedded shifted by this many pixels left, right, up
+    /// and down (edge pixels repeat), and its embedding is the mean of all five views (with
+    /// ``averagesFlips``: of all ten, each view and its mirror image), scaled back to unit
+    /// length (test-time shift averaging; 0, off, by default).
+    public var shiftAverage = 0
 
     /// Creates a validation set.
     public init(inputSize: Int, images: [[UInt8]], pairs: [Pair]) {
@@ -84,17 +89,46 @@ public struct ValidationSet: Sendable {
             }
             let y = network.forward(x)
             let d = y.count / chunk.count
-            let mirrored = averagesFlips ? network.forward(Self.mirrored(x)) : nil
+            // The other views: the mirror image, the shifted images and their mirror images.
+            var views: [Tensor] = averagesFlips ? [Self.mirrored(x)] : []
+            if shiftAverage > 0 {
+                let s = shiftAverage
+                for (dx, dy) in [(s, 0), (-s, 0), (0, s), (0, -s)] {
+                    let shifted = Self.shifted(x, dx: dx, dy: dy)
+                    views.append(shifted)
+                    if averagesFlips { views.append(Self.mirrored(shifted)) }
+                }
+            }
+            let others = views.map { network.forward($0) }
             for i in 0..<chunk.count {
                 var e = Array(y.storage[(i * d)..<((i + 1) * d)])
-                if let mirrored {
-                    for j in 0..<d { e[j] += mirrored.storage[i * d + j] }
+                if !others.isEmpty {
+                    for other in others { for j in 0..<d { e[j] += other.storage[i * d + j] } }
                     let norm = e.reduce(0) { $0 + $1 * $1 }.squareRoot()
                     if norm > 0 { e = e.map { $0 / norm } }
                 }
                 out.append(e)
             }
             start += chunk.count
+        }
+        return out
+    }
+
+    /// Every plane of an NCHW batch moved so that output pixel (x, y) is input pixel
+    /// (x + dx, y + dy), edge pixels repeating outside the plane.
+    static func shifted(_ x: Tensor, dx: Int, dy: Int) -> Tensor {
+        var out = x
+        let (w, h) = (x.w, x.h)
+        x.storage.withUnsafeBufferPointer { src in
+            out.storage.withUnsafeMutableBufferPointer { dst in
+                for plane in 0..<(x.count / (w * h)) {
+                    let base = plane * w * h
+                    for row in 0..<h {
+                        let from = base + min(max(row + dy, 0), h - 1) * w, to = base + row * w
+                        for col in 0..<w { dst[to + col] = src[from + min(max(col + dx, 0), w - 1)] }
+                    }
+                }
+            }
         }
         return out
     }

@@ -31,6 +31,9 @@ struct EvalFolderCommand: ParsableCommand {
     @Flag(name: .long, help: "Embed each image as the mean of it and its mirror image (test-time flip averaging).")
     var flipAverage = false
 
+    @Option(name: .long, help: "Also embed each image shifted by this many pixels left, right, up and down, and average all the views (test-time shift averaging; 0 = off).")
+    var shiftAverage = 0
+
     @Option(name: .long, help: "Threads (default: all cores).")
     var threads: Int?
 
@@ -39,6 +42,7 @@ struct EvalFolderCommand: ParsableCommand {
 
     func validate() throws {
         guard far > 0, far < 1 else { throw ValidationError("--far must be in (0, 1)") }
+        guard shiftAverage >= 0 else { throw ValidationError("--shift-average must be ≥ 0") }
     }
 
     func run() throws {
@@ -48,6 +52,7 @@ struct EvalFolderCommand: ParsableCommand {
         try arch.load(URL(fileURLWithPath: weights), into: network)
         var set = ValidationSet(allPairsOf: data)
         set.averagesFlips = flipAverage
+        set.shiftAverage = shiftAverage
         guard let metrics = set.evaluate(network.inferenceLayer(), farTarget: far) else {
             throw CLIError("\(dataset) needs at least two identities and one identity with two images")
         }

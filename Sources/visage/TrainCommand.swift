@@ -57,6 +57,9 @@ struct TrainCommand: ParsableCommand {
     @Flag(name: .long, help: "Validate with test-time flip averaging (each image embedded as the mean of it and its mirror image).")
     var valFlipAverage = false
 
+    @Option(name: .long, help: "Validate with test-time shift averaging: each image also embedded shifted by this many pixels left, right, up and down, all views averaged (0 = off).")
+    var valShiftAverage = 0
+
     @Option(name: .long, help: "With --val-pairs or --val-dir: also keep the epoch with the highest validation accuracy in this checkpoint file.")
     var bestOut: String?
 
@@ -100,6 +103,7 @@ struct TrainCommand: ParsableCommand {
         guard valPairs == nil || valDir == nil else { throw ValidationError("give --val-pairs or --val-dir, not both") }
         guard alpha > 0, weightDecay >= 0, warmup >= 0 else { throw ValidationError("--alpha must be > 0, --weight-decay and --warmup ≥ 0") }
         if let lr, !(lr > 0) { throw ValidationError("--lr must be > 0") }
+        guard valShiftAverage >= 0 else { throw ValidationError("--val-shift-average must be ≥ 0") }
         if bestOut != nil {
             guard valPairs != nil || valDir != nil else { throw ValidationError("--best-out needs --val-pairs or --val-dir") }
             guard bestOut != out else { throw ValidationError("--best-out must differ from --out") }
@@ -123,6 +127,7 @@ struct TrainCommand: ParsableCommand {
             validation = nil
         }
         validation?.averagesFlips = valFlipAverage
+        validation?.shiftAverage = valShiftAverage
         let network = arch.makeNetwork(seed: seed)
         if let weights { try arch.load(URL(fileURLWithPath: weights), into: network) }
         let schedules: [Schedule: LearningRateSchedule] = [
