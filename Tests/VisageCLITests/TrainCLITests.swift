@@ -44,6 +44,16 @@ final class TrainCLITests: XCTestCase {
         XCTAssertGreaterThanOrEqual(accuracy, 0.5)
         XCTAssertLessThanOrEqual(accuracy, 1)
 
+        // Test-time averaging over flips and 4-pixel shifts embeds every image differently.
+        let averaged = try CLI.run(["eval", "folder", test.path, "--weights", best, "--flip-average", "--shift-average", "4", "--json"])
+        XCTAssertEqual(averaged.status, 0, averaged.stderr)
+        let averagedObject = try XCTUnwrap(try averaged.jsonLines().first)
+        XCTAssertEqual(averagedObject["same_pairs"] as? Int, 3 * 45)
+        XCTAssertNotEqual(try XCTUnwrap(averagedObject["auc"] as? Double), try XCTUnwrap(object["auc"] as? Double))
+        let negative = try CLI.run(["eval", "folder", test.path, "--weights", best, "--shift-average=-1"])
+        XCTAssertEqual(negative.status, 2)
+        XCTAssertTrue(negative.stderr.contains("--shift-average must be ≥ 0"), negative.stderr)
+
         let missing = try CLI.run(["eval", "folder", test.path, "--weights", dir.appendingPathComponent("nope.safetensors").path])
         XCTAssertEqual(missing.status, 2)
     }
