@@ -78,9 +78,10 @@ for n in sizes:
             recall = (got[:, 0] == fp32[:, 0]).mean() * 100
             ratio = r["queries_per_second"] / f["queries_per_second"]
             open_ms = r.get("open_ms")
-            mem = "" if e == "faiss" else format(load(f"{e}-mem", n, b)["queries_per_second"], ".1f")
-            mem_ratio = "" if e == "faiss" else format(
-                load(f"{e}-mem", n, b)["queries_per_second"] / load("fp32-mem", n, b)["queries_per_second"], ".2f")
+            mem, mem_ratio = "", ""
+            if e != "faiss":
+                qps = load(f"{e}-mem", n, b)["queries_per_second"]
+                mem, mem_ratio = format(qps, ".1f"), format(qps / load("fp32-mem", n, b)["queries_per_second"], ".2f")
             print(f"{n:>8} {b:>5} {e:>7} {r['queries_per_second']:>9.1f} {ratio:>8.2f} {r['p99_ms']:>9.2f} "
                   f"{r['memory_bytes'] / 1e6:>10.1f} {r['rss_bytes'] / 1e6:>8.1f} "
                   f"{'' if open_ms is None else format(open_ms, '.1f'):>8} {same:>8.1f}% {recall:>8.2f}% "

@@ -89,21 +89,26 @@ public struct ValidationSet: Sendable {
             }
             let y = network.forward(x)
             let d = y.count / chunk.count
-            // The other views: the mirror image, the shifted images and their mirror images.
-            var views: [Tensor] = averagesFlips ? [Self.mirrored(x)] : []
+            // Every other view (the mirror image, the shifted images and their mirror images) is
+            // embedded as it is made and summed onto the plain embeddings.
+            var sum = y.storage, views = 1
+            func add(_ view: Tensor) {
+                let other = network.forward(view)
+                for k in sum.indices { sum[k] += other.storage[k] }
+                views += 1
+            }
+            if averagesFlips { add(Self.mirrored(x)) }
             if shiftAverage > 0 {
                 let s = shiftAverage
                 for (dx, dy) in [(s, 0), (-s, 0), (0, s), (0, -s)] {
                     let shifted = Self.shifted(x, dx: dx, dy: dy)
-                    views.append(shifted)
-                    if averagesFlips { views.append(Self.mirrored(shifted)) }
+                    add(shifted)
+                    if averagesFlips { add(Self.mirrored(shifted)) }
                 }
             }
-            let others = views.map { network.forward($0) }
             for i in 0..<chunk.count {
-                var e = Array(y.storage[(i * d)..<((i + 1) * d)])
-                if !others.isEmpty {
-                    for other in others { for j in 0..<d { e[j] += other.storage[i * d + j] } }
+                var e = Array(sum[(i * d)..<((i + 1) * d)])
+                if views > 1 {
                     let norm = e.reduce(0) { $0 + $1 * $1 }.squareRoot()
                     if norm > 0 { e = e.map { $0 / norm } }
                 }
