@@ -89,7 +89,7 @@ public final class FaceHarvester {
 
     /// The cache key of a pipeline configuration, e.g. `dlib-resnet/mmod/up1/lm5/j0`.
     public static func signature(of options: PipelineOptions) -> String {
-        "\(options.encoder.rawValue)/\(options.detector.rawValue)/up\(options.upsample)/lm\(options.landmarks.rawValue)/j\(options.jitters)"
+        "\(options.encoder.rawValue)/\(options.detector.rawValue)/up\(options.upsample)\(options.fallbackUpsample.map { "+\($0)" } ?? "")/lm\(options.landmarks.rawValue)/j\(options.jitters)"
     }
 
     /// Processes every photo: cached ones from the cache, others through the pipeline (then

@@ -36,14 +36,14 @@ struct GalleryBenchCommand: ParsableCommand {
     @Option(name: .long, help: "Face detector for enrolment and identification: \(DetectorKind.allCases.map(\.rawValue).joined(separator: ", ")).")
     var detector: DetectorKind = .mmod
 
-    @Option(name: .long, help: "Times the image is doubled before MMOD detection (as identify's --upsample).")
-    var upsample = 1
+    @Option(name: .long, help: "Times the image is doubled before MMOD detection, as identify's --upsample (default auto).")
+    var upsample: UpsampleChoice = .auto
 
     func run() throws {
         guard !FileManager.default.fileExists(atPath: gallery) else { throw ValidationError("\(gallery) exists") }
         guard people >= 0, repeats >= 1 else { throw ValidationError("--people ≥ 0 and --repeats ≥ 1") }
         let options = try GalleryOptions.parse(["--gallery", gallery, "--detector", detector.rawValue,
-                                                "--upsample", String(upsample)])
+                                                "--upsample", upsample.description])
         let store = try options.openOrCreate(encoder: .dlibResNet)
         defer { try? store.close() }
         let importSeconds = try time { try importSynthetic(into: store) }
@@ -79,7 +79,7 @@ struct GalleryBenchCommand: ParsableCommand {
             ("warm_identify_ms_median", .number(median(total) * 1000, decimals: 2)),
             ("warm_identify_ms_p90", .number(percentile(total, 0.9) * 1000, decimals: 2)),
             ("warm_search_ms_median", .number(median(search) * 1000, decimals: 3)),
-            ("detector", .string(detector.rawValue)), ("upsample", .int(upsample)),
+            ("detector", .string(detector.rawValue)), ("upsample", .string(upsample.description)),
             ("query", .string(query)), ("answer", found.map(JSON.string) ?? .null),
         ]).text)
     }

@@ -95,8 +95,9 @@ struct ClusterCommand: ParsableCommand {
         let options = ClusterOptions(method: method, threshold: threshold, encoder: encoder.model, minSize: minSize,
                                      whispers: ChineseWhispers(iterations: iterations, seed: seed, weighting: weighting),
                                      dbscan: DBSCAN(minPoints: minPoints))
-        let pipelineOptions = PipelineOptions(detector: face.detector, upsample: face.upsample, landmarks: face.landmarks,
+        var pipelineOptions = PipelineOptions(detector: face.detector, landmarks: face.landmarks,
                                               encoder: encoder.model, jitters: encoder.jitter)
+        pipelineOptions.setUpsample(face.upsample)
         let harvester = FaceHarvester(options: pipelineOptions) { [face, encoder] in try encoder.pipeline(try face.locator()) }
         let cachePath = cache ?? URL(fileURLWithPath: out).appendingPathComponent("faces-cache.jsonl").path
         let faceCache = try FaceCache(path: cachePath, pipeline: harvester.signature)

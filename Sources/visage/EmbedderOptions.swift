@@ -27,8 +27,8 @@ struct EmbedderOptions: ParsableArguments {
     @Option(name: .long, help: "Centre crop side as a fraction of the image's shorter side (default: 0.5 for eval pairs on 250×250 LFW, 1 for calibrate). With a detector: the side of the centred fallback box for photos without a detected face.")
     var crop: Double?
 
-    @Option(name: .long, help: "With a detector: times the photo is doubled before detection (finds smaller faces).")
-    var upsample: Int = 1
+    @Option(name: .long, help: ArgumentHelp(UpsampleChoice.help))
+    var upsample: UpsampleChoice = .times(1)
 
     @Option(name: .long, help: "Test-time augmentation: none or flip (average of the image and its mirror image).")
     var tta: TestTimeAugmentation = .none
@@ -53,7 +53,8 @@ struct EmbedderOptions: ParsableArguments {
         if id == .dlibResNet || finding != .centreCrop {
             guard finding != .centreCrop else { throw ValidationError("dlib-resnet needs aligned chips: use --detector mmod or mtcnn") }
             guard inputNorm == .course else { throw ValidationError("--input-norm applies to facenet-160 with --detector centre-crop") }
-            var options = PipelineOptions(detector: finding == .mtcnn ? .mtcnn : .mmod, upsample: upsample, encoder: id)
+            var options = PipelineOptions(detector: finding == .mtcnn ? .mtcnn : .mmod, encoder: id)
+            options.setUpsample(upsample)
             options.encoderWeights = weights.map { URL(fileURLWithPath: $0) }
             let pipeline = try FacePipeline(store: ModelStore(), options: options)
             return PipelineEmbedder(pipeline: pipeline, detectorName: finding == .mtcnn ? "mtcnn" : "mmod upsample \(upsample)",

@@ -20,12 +20,8 @@ struct FaceOptions: ParsableArguments {
         """)
     var landmarkSource: LandmarkSource?
 
-    @Option(name: .long, help: """
-        mmod: times the image is doubled before detection (0…\(MMODDetector.maxUpsample)). 1, as face_recognition, \
-        finds faces from about 40 px; 0 is about 4× faster and finds faces from about 80 px. mtcnn finds faces \
-        from 20 px and ignores it.
-        """)
-    var upsample: Int = 1
+    @Option(name: .long, help: ArgumentHelp(UpsampleChoice.help))
+    var upsample: UpsampleChoice = .times(1)
 
     @Option(name: .long, help: "Landmark model: 5 (face_recognition's default for encodings) or 68.")
     var landmarks: LandmarkModel = .five
@@ -33,15 +29,10 @@ struct FaceOptions: ParsableArguments {
     @Flag(name: .long, help: "Print one JSON object per line instead of text.")
     var json = false
 
-    func validate() throws {
-        guard (0...MMODDetector.maxUpsample).contains(upsample) else {
-            throw ValidationError("--upsample must be 0…\(MMODDetector.maxUpsample)")
-        }
-    }
-
     /// The detector and shape predictor from the model cache.
     func locator() throws -> FaceLocator {
-        try FaceLocator(store: ModelStore(), detector: detector, upsample: upsample, landmarks: landmarks,
+        try FaceLocator(store: ModelStore(), detector: detector, upsample: upsample.first, fallbackUpsample: upsample.fallback,
+                        landmarks: landmarks,
                         landmarkSource: landmarkSource)
     }
 }

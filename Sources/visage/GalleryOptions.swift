@@ -26,14 +26,8 @@ struct GalleryOptions: ParsableArguments {
     @Option(name: .long, help: "Face detector: \(DetectorKind.allCases.map(\.rawValue).joined(separator: ", ")).")
     var detector: DetectorKind = .mmod
 
-    @Option(name: .long, help: "Times the image is doubled before detection (0…\(MMODDetector.maxUpsample)); 1 finds faces from about 40 px.")
-    var upsample: Int = 1
-
-    func validate() throws {
-        guard (0...MMODDetector.maxUpsample).contains(upsample) else {
-            throw ValidationError("--upsample must be 0…\(MMODDetector.maxUpsample)")
-        }
-    }
+    @Option(name: .long, help: ArgumentHelp(UpsampleChoice.help))
+    var upsample: UpsampleChoice = .auto
 
     /// Opens an existing gallery for reading, bound to whatever model it holds.
     func openForReading() throws -> Gallery {
@@ -60,8 +54,9 @@ struct GalleryOptions: ParsableArguments {
         guard let descriptor = model.descriptor else {
             throw CLIError("the gallery's model \(model.id) is not one this build ships; run `visage gallery reembed --model dlib-resnet`")
         }
-        return try FacePipeline(store: ModelStore(), options: PipelineOptions(detector: detector, upsample: upsample,
-                                                                               encoder: descriptor.id))
+        return try FacePipeline(store: ModelStore(), options: PipelineOptions(detector: detector, upsample: upsample.first,
+                                                                               encoder: descriptor.id,
+                                                                               fallbackUpsample: upsample.fallback))
     }
 
     /// Whether batch commands draw a progress bar: standard output is a terminal and not JSON.

@@ -53,17 +53,11 @@ struct ServeCommand: ParsableCommand {
     @Flag(name: .customLong("keep-crops"), help: "Store aligned face crops at enrolment (for re-embedding later).")
     var keepCrops = false
 
-    @Option(name: .long, help: "Times the image is doubled before detection (0–2); 0 is about 4× faster, for faces from ~80 px.")
-    var upsample = 1
+    @Option(name: .long, help: ArgumentHelp(UpsampleChoice.help))
+    var upsample: UpsampleChoice = .auto
 
     @Option(name: .long, help: "Encoder for a new gallery (an existing gallery keeps its own model).")
     var model: EncoderID = .dlibResNet
-
-    func validate() throws {
-        guard (0...MMODDetector.maxUpsample).contains(upsample) else {
-            throw ValidationError("--upsample must be 0…\(MMODDetector.maxUpsample)")
-        }
-    }
 
     func run() throws {
         if let hashKey {
@@ -81,7 +75,8 @@ struct ServeCommand: ParsableCommand {
                 guard let descriptor = store.model.descriptor else {
                     throw CLIError("the gallery's model \(store.model.id) is not one this build ships; run `visage gallery reembed --model dlib-resnet`")
                 }
-                let pipeline = try FacePipeline(store: ModelStore(), options: PipelineOptions(upsample: upsample, encoder: descriptor.id))
+                let pipeline = try FacePipeline(store: ModelStore(), options: PipelineOptions(upsample: upsample.first, encoder: descriptor.id,
+                                                                                              fallbackUpsample: upsample.fallback))
                 let server = try await VisageServer(configuration: configuration, pipeline: pipeline, gallery: store,
                                                     logger: Logger(label: "visage.serve"))
                 try await server.run { port in

@@ -53,6 +53,10 @@ final class PipelineCLITests: XCTestCase {
         XCTAssertEqual(box(face), [81, 77, 176, 171])
         XCTAssertEqual((face["landmarks"] as? [[Int]])?.count, 68)
         XCTAssertEqual(face["score"] as? Double ?? 0, 1.0430442094802856, accuracy: 1e-4)
+        // auto: the upsample-0 pass found this face, so its box is upsample 0's.
+        let auto = try CLI.run(["detect", "--json", "--upsample", "auto", try image("George_W_Bush_0001")])
+        XCTAssertEqual(auto.status, 0, auto.stderr)
+        XCTAssertEqual((try auto.jsonLines().first?["faces"] as? [[String: Any]])?.map(box), [[81, 77, 176, 171]])
     }
 
     func testDetectText() throws {
@@ -159,6 +163,9 @@ final class PipelineCLITests: XCTestCase {
         let u = try CLI.run(["detect", "--upsample", "9", try image("George_W_Bush_0001")])
         XCTAssertEqual(u.status, 2)
         XCTAssertTrue(u.stderr.contains("--upsample"), u.stderr)
+        let word = try CLI.run(["identify", "--upsample", "often", try image("George_W_Bush_0001")])
+        XCTAssertEqual(word.status, 2)
+        XCTAssertTrue(word.stderr.contains("--upsample"), word.stderr)
     }
 }
 

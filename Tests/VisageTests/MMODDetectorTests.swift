@@ -109,6 +109,47 @@ final class MMODDetectorTests: XCTestCase {
         }
     }
 
+    func testFallbackPassRunsUnlessTheFirstFindsExactlyOneFace() throws {
+        let net = try MMODNet(contentsOf: try TestData.model("mmod_human_face_detector.dat"))
+        let auto = MMODDetector(net: net, upsample: 0, fallbackUpsample: 1)
+        // A face of about 95 px: the upsample-0 pass finds it, so its answer is kept as it is.
+        let large = try Self.load("images/George_W_Bush_0001.png")
+        let at0 = try MMODDetector(net: net, upsample: 0).detections(in: large)
+        XCTAssertEqual(at0.count, 1)
+        XCTAssertEqual(try auto.detections(in: large), at0)
+        // Halved (a face of about 48 px): only upsampling finds it, and the answer is the
+        // upsample-1 pass's.
+        let small = try large.resized(width: large.width / 2, height: large.height / 2)
+        XCTAssertEqual(try MMODDetector(net: net, upsample: 0).detections(in: small), [],
+                       "precondition: the halved face is below upsample 0's reach")
+        let at1 = try MMODDetector(net: net, upsample: 1).detections(in: small)
+        XCTAssertEqual(at1.count, 1)
+        XCTAssertEqual(try auto.detections(in: small), at1)
+        // Two faces side by side: the second pass's answer (upsample 1's boxes) replaces the first's.
+        var pair = [UInt8](repeating: 0, count: large.width * 2 * large.height * 3)
+        for y in 0..<large.height {
+            for copy in 0..<2 {
+                let row = y * large.width * 3
+                pair.replaceSubrange((y * 2 + copy) * large.width * 3..<(y * 2 + copy + 1) * large.width * 3,
+                                     with: large.pixels[row..<row + large.width * 3])
+            }
+        }
+        let twins = Image(width: large.width * 2, height: large.height, format: .rgb, pixels: pair)
+        XCTAssertEqual(try MMODDetector(net: net, upsample: 0).detections(in: twins).count, 2)
+        let twinsAt1 = try MMODDetector(net: net, upsample: 1).detections(in: twins)
+        XCTAssertEqual(twinsAt1.count, 2)
+        XCTAssertEqual(try auto.detections(in: twins), twinsAt1)
+        XCTAssertNotEqual(twinsAt1.map(\.rect), try MMODDetector(net: net, upsample: 0).detections(in: twins).map(\.rect))
+        // No face anywhere: both passes run, nothing found.
+        XCTAssertEqual(try auto.detections(in: Image(width: 120, height: 90, format: .rgb, fill: 128)), [])
+        // A second pass too large for the limit is skipped (the first pass's answer stands).
+        let limited = MMODDetector(net: net, upsample: 0, fallbackUpsample: 1, maxPixels: small.width * small.height * 2)
+        XCTAssertEqual(try limited.detections(in: small), [])
+        XCTAssertThrowsError(try MMODDetector(net: net, upsample: 0, fallbackUpsample: 5).detections(in: small)) { error in
+            XCTAssertEqual(error as? DetectionError, .invalidUpsample(5))
+        }
+    }
+
     func testOverlapTestUsesTheBoundingBox() {
         let nms = DlibMMODOptions.BoxOverlap(iouThreshold: 0.3382761351109955, percentCoveredThreshold: 1)
         let a = PixelRect(left: 0, top: 0, right: 99, bottom: 99)

@@ -31,13 +31,18 @@ public enum DetectorKind: String, Sendable, CaseIterable, Codable {
     ///   - store: where the model files are.
     ///   - upsample: times the image is doubled before detection (MMOD only: MTCNN's pyramid
     ///     already starts at faces of 20 px; the value is still checked to be 0…4).
+    ///   - fallbackUpsample: MMOD: times the image is doubled for a second pass when the first
+    ///     finds no face or several (`nil`: none; checked to be 0…4).
     /// - Throws: `ModelStoreError` for a missing or corrupt file, the format's error for a bad one,
     ///   ``DetectionError/invalidUpsample(_:)``.
-    public func makeDetector(store: ModelStore, upsample: Int) throws -> any FaceDetector {
-        guard (0...MMODDetector.maxUpsample).contains(upsample) else { throw DetectionError.invalidUpsample(upsample) }
+    public func makeDetector(store: ModelStore, upsample: Int, fallbackUpsample: Int? = nil) throws -> any FaceDetector {
+        for n in [upsample] + (fallbackUpsample.map { [$0] } ?? []) where !(0...MMODDetector.maxUpsample).contains(n) {
+            throw DetectionError.invalidUpsample(n)
+        }
         switch self {
         case .mmod:
-            return try MMODDetector(contentsOf: store.url(for: .mmodDetector), upsample: upsample)
+            return try MMODDetector(contentsOf: store.url(for: .mmodDetector), upsample: upsample,
+                                    fallbackUpsample: fallbackUpsample)
         case .mtcnn:
             return try MTCNNDetector(store: store)
         }

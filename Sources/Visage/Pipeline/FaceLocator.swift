@@ -28,16 +28,18 @@ public struct FaceLocator: Sendable {
     ///   - store: where the model files are (checked for size and SHA-256).
     ///   - detector: which detector.
     ///   - upsample: times the image is doubled before detection (MMOD).
+    ///   - fallbackUpsample: MMOD: times it is doubled for a second pass when the first finds no
+    ///     face or several (`nil`, the default: none).
     ///   - landmarks: which shape predictor.
     ///   - landmarkSource: where alignment landmarks come from; by default the detector's
     ///     ``DetectorKind/defaultLandmarkSource``, except that 68 points always come from the
     ///     shape predictor.
     /// - Throws: `ModelStoreError` for missing or corrupt files, `DlibFormatError` /
     ///   `ModelLoadError` for files that do not parse, ``DetectionError`` for a bad upsampling.
-    public init(store: ModelStore, detector: DetectorKind = .mmod, upsample: Int = 1,
+    public init(store: ModelStore, detector: DetectorKind = .mmod, upsample: Int = 1, fallbackUpsample: Int? = nil,
                 landmarks: LandmarkModel = .five, landmarkSource: LandmarkSource? = nil) throws {
         let source = landmarkSource ?? (landmarks == .five ? detector.defaultLandmarkSource : .shapePredictor)
-        self.init(detector: try detector.makeDetector(store: store, upsample: upsample),
+        self.init(detector: try detector.makeDetector(store: store, upsample: upsample, fallbackUpsample: fallbackUpsample),
                   landmarks: try ShapePredictor(contentsOf: store.url(for: landmarks.file)), landmarkSource: source)
     }
 
