@@ -1,5 +1,7 @@
+import Foundation
+
 /// Random changes applied to training images: a horizontal flip, a crop jitter (shift and
-/// zoom) and a brightness/contrast change.
+/// zoom), a brightness/contrast change and random erasing.
 ///
 /// The crop is a square of side `S · z`, `z` uniform in [1 − ``zoom``, 1], centred up to
 /// ``maxShift`` pixels away from the image centre in each direction, resampled bilinearly to
@@ -14,13 +16,19 @@ public struct Augmentation: Sendable, Equatable {
     /// The largest relative change of contrast and brightness (0 for none): values become
     /// `c · v + b` with `c` in [1 − p, 1 + p] and `b` in [−p/2, p/2], clamped to [0, 1].
     public var photometric: Float
+    /// The probability that a random rectangle of the image is erased (0 for never): random
+    /// erasing (Zhong et al. 2020). The rectangle covers 2–25 % of the image with an aspect ratio
+    /// in [0.3, 3.3] (log-uniform) and is filled with each channel's mean over the image, after
+    /// the other changes.
+    public var erasing: Float
 
     /// Creates an augmentation.
-    public init(horizontalFlip: Bool, maxShift: Int, zoom: Float = 0, photometric: Float = 0) {
+    public init(horizontalFlip: Bool, maxShift: Int, zoom: Float = 0, photometric: Float = 0, erasing: Float = 0) {
         self.horizontalFlip = horizontalFlip
         self.maxShift = max(0, maxShift)
         self.zoom = min(max(zoom, 0), 0.5)
         self.photometric = min(max(photometric, 0), 0.5)
+        self.erasing = min(max(erasing, 0), 1)
     }
 
     /// No change (evaluation).
@@ -93,6 +101,28 @@ public struct Augmentation: Sendable, Equatable {
         }
         if contrast != 1 || brightness != 0 {
             for i in 0..<(3 * size * size) { out[i] = min(max(contrast * out[i] + brightness, 0), 1) }
+        }
+        if erasing > 0, Float.random(in: 0..<1, using: &generator) < erasing {
+            erase(out, size: size, using: &generator)
+        }
+    }
+
+    /// Fills one random rectangle (2–25 % of the area, aspect ratio 0.3–3.3) with each channel's mean.
+    private func erase<G: RandomNumberGenerator>(_ out: UnsafeMutablePointer<Float>, size: Int, using generator: inout G) {
+        let area = Float(size * size) * Float.random(in: 0.02...0.25, using: &generator)
+        let ratio = exp(Float.random(in: log(Float(0.3))...log(Float(3.3)), using: &generator))
+        let h = min(size, max(1, Int((area * ratio).squareRoot().rounded())))
+        let w = min(size, max(1, Int((area / ratio).squareRoot().rounded())))
+        let top = Int.random(in: 0...(size - h), using: &generator)
+        let left = Int.random(in: 0...(size - w), using: &generator)
+        for c in 0..<3 {
+            let plane = out + c * size * size
+            var sum: Float = 0
+            for i in 0..<(size * size) { sum += plane[i] }
+            let mean = sum / Float(size * size)
+            for y in top..<(top + h) {
+                for x in left..<(left + w) { plane[y * size + x] = mean }
+            }
         }
     }
 }

@@ -92,6 +92,9 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .long, help: "Augmentation: none, light (flip, shifts ≤ 4 px) or standard (also zoom ≤ 10 %, contrast/brightness ±20 %).")
     var augment: AugmentOption = .standard
 
+    @Option(name: .long, help: "Random erasing: the probability that a random 2–25 % rectangle of a training image is filled with its mean (0: never).")
+    var erase: Float = 0
+
     @Option(name: .long, help: "Random seed (initial weights, batch order, augmentation).")
     var seed: UInt64 = 1
 
@@ -103,6 +106,7 @@ struct TrainCommand: ParsableCommand {
         guard valPairs == nil || valDir == nil else { throw ValidationError("give --val-pairs or --val-dir, not both") }
         guard alpha > 0, weightDecay >= 0, warmup >= 0 else { throw ValidationError("--alpha must be > 0, --weight-decay and --warmup ≥ 0") }
         if let lr, !(lr > 0) { throw ValidationError("--lr must be > 0") }
+        guard (0...1).contains(erase) else { throw ValidationError("--erase must be in [0, 1]") }
         guard valShiftAverage >= 0 else { throw ValidationError("--val-shift-average must be ≥ 0") }
         if bestOut != nil {
             guard valPairs != nil || valDir != nil else { throw ValidationError("--best-out needs --val-pairs or --val-dir") }
@@ -133,10 +137,12 @@ struct TrainCommand: ParsableCommand {
         let schedules: [Schedule: LearningRateSchedule] = [
             .cosine: .cosine(floor: 0.01), .step: .step(epochs: max(1, epochs / 3), factor: 0.1), .constant: .constant,
         ]
+        var augmentation = [AugmentOption.none: Augmentation.none, .light: .light, .standard: .standard][augment]!
+        augmentation.erasing = erase
         let configuration = TrainingConfiguration(
             epochs: epochs, batch: shape, optimizer: optimizer, learningRate: lr ?? (optimizer == .adam ? 1e-3 : 0.05),
             schedule: schedules[schedule]!, warmupEpochs: warmup, weightDecay: weightDecay, alpha: alpha,
-            negatives: negatives, augmentation: [.none: .none, .light: .light, .standard: .standard][augment]!, seed: seed)
+            negatives: negatives, augmentation: augmentation, seed: seed)
         let trainer = try Trainer(network: network, architecture: arch.rawValue, dataset: data,
                                   configuration: configuration, validation: validation)
         let outURL = URL(fileURLWithPath: out)

@@ -57,4 +57,24 @@ final class TrainCLITests: XCTestCase {
         let missing = try CLI.run(["eval", "folder", test.path, "--weights", dir.appendingPathComponent("nope.safetensors").path])
         XCTAssertEqual(missing.status, 2)
     }
+
+    func testRandomErasingChangesTrainingAndIsChecked() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("visage-train-erase-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let train = dir.appendingPathComponent("train")
+        try people(1...6, into: train)
+        let out = dir.appendingPathComponent("w.safetensors").path
+        let refused = try CLI.run(["train", train.path, "--epochs", "1", "--batch", "3x4", "--erase", "1.5", "--out", out])
+        XCTAssertEqual(refused.status, 2)
+        XCTAssertTrue(refused.stderr.contains("--erase must be in [0, 1]"), refused.stderr)
+        // One epoch with and without erasing every image, same seed: different losses.
+        func loss(_ erase: String) throws -> String {
+            let r = try CLI.run(["train", train.path, "--epochs", "1", "--batch", "3x4", "--augment", "none", "--erase", erase,
+                                 "--out", out, "--threads", "2"])
+            XCTAssertEqual(r.status, 0, r.stderr)
+            let line = try XCTUnwrap(r.stderr.split(separator: "\n").last { $0.hasPrefix("epoch 1/1") }, r.stderr)
+            return try XCTUnwrap(line.split(separator: " ").drop { $0 != "loss" }.dropFirst().first.map(String.init), String(line))
+        }
+        XCTAssertNotEqual(try loss("0"), try loss("1"))
+    }
 }

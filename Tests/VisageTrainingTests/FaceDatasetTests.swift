@@ -58,4 +58,49 @@ final class FaceDatasetTests: XCTestCase {
         // Every output value comes from the image, shifted by at most one pixel.
         XCTAssertTrue(out.allSatisfy { v in planes.contains { Float($0) / 255 == v } })
     }
+
+    func testRandomErasingFillsOneRectangleWithTheChannelMean() {
+        let size = 32
+        // A checkerboard per channel (0 and 255, the three channels offset): every channel's
+        // mean is exactly 0.5, which no pixel has.
+        let planes = (0..<(3 * size * size)).map { i -> UInt8 in
+            let c = i / (size * size), y = (i / size) % size, x = i % size
+            return (x + y + c) % 2 == 0 ? 255 : 0
+        }
+        var out = [Float](repeating: 0, count: planes.count)
+        var erased = 0
+        for seed in 0..<40 {
+            var g = SplitMix64(seed: UInt64(seed))
+            out.withUnsafeMutableBufferPointer {
+                Augmentation(horizontalFlip: false, maxShift: 0, erasing: 0.5).apply(planes, size: size, into: $0.baseAddress!, using: &g)
+            }
+            // The changed pixels form one axis-aligned rectangle, the same in every channel,
+            // covering 2–25 % of the image (up to rounding of its sides), all at the mean.
+            var rows = Set<Int>(), cols = Set<Int>(), changed = 0
+            for c in 0..<3 {
+                for y in 0..<size {
+                    for x in 0..<size where out[(c * size + y) * size + x] != Float(planes[(c * size + y) * size + x]) / 255 {
+                        XCTAssertEqual(out[(c * size + y) * size + x], 0.5, "seed \(seed)")
+                        rows.insert(y); cols.insert(x); changed += 1
+                    }
+                }
+            }
+            guard changed > 0 else { continue }
+            erased += 1
+            XCTAssertEqual(rows.count, rows.max()! - rows.min()! + 1, "seed \(seed): contiguous rows")
+            XCTAssertEqual(cols.count, cols.max()! - cols.min()! + 1, "seed \(seed): contiguous columns")
+            XCTAssertEqual(changed, rows.count * cols.count * 3, "seed \(seed): a full rectangle in every channel")
+            let area = Double(rows.count * cols.count) / Double(size * size)
+            XCTAssertTrue((0.01...0.3).contains(area), "seed \(seed): area \(area)")
+        }
+        XCTAssertTrue((8...32).contains(erased), "about half the images erased, got \(erased)/40")
+        // Off (the default), no random number is drawn for it.
+        var a = SplitMix64(seed: 7), b = SplitMix64(seed: 7)
+        out.withUnsafeMutableBufferPointer { Augmentation.light.apply(planes, size: size, into: $0.baseAddress!, using: &a) }
+        // `light` draws the flip and the two shifts only, as before erasing existed (same seeds, same runs).
+        _ = Bool.random(using: &b)
+        _ = Int.random(in: -4...4, using: &b)
+        _ = Int.random(in: -4...4, using: &b)
+        XCTAssertEqual(a.next(), b.next())
+    }
 }
