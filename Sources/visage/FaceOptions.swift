@@ -32,8 +32,7 @@ struct FaceOptions: ParsableArguments {
     /// The detector and shape predictor from the model cache.
     func locator() throws -> FaceLocator {
         try FaceLocator(store: ModelStore(), detector: detector, upsample: upsample.first, fallbackUpsample: upsample.fallback,
-                        landmarks: landmarks,
-                        landmarkSource: landmarkSource)
+                        landmarks: landmarks, landmarkSource: landmarkSource)
     }
 }
 

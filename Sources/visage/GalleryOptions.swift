@@ -54,9 +54,9 @@ struct GalleryOptions: ParsableArguments {
         guard let descriptor = model.descriptor else {
             throw CLIError("the gallery's model \(model.id) is not one this build ships; run `visage gallery reembed --model dlib-resnet`")
         }
-        return try FacePipeline(store: ModelStore(), options: PipelineOptions(detector: detector, upsample: upsample.first,
-                                                                               encoder: descriptor.id,
-                                                                               fallbackUpsample: upsample.fallback))
+        var options = PipelineOptions(detector: detector, encoder: descriptor.id)
+        options.setUpsample(upsample)
+        return try FacePipeline(store: ModelStore(), options: options)
     }
 
     /// Whether batch commands draw a progress bar: standard output is a terminal and not JSON.

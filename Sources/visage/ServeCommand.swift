@@ -75,8 +75,9 @@ struct ServeCommand: ParsableCommand {
                 guard let descriptor = store.model.descriptor else {
                     throw CLIError("the gallery's model \(store.model.id) is not one this build ships; run `visage gallery reembed --model dlib-resnet`")
                 }
-                let pipeline = try FacePipeline(store: ModelStore(), options: PipelineOptions(upsample: upsample.first, encoder: descriptor.id,
-                                                                                              fallbackUpsample: upsample.fallback))
+                var options = PipelineOptions(encoder: descriptor.id)
+                options.setUpsample(upsample)
+                let pipeline = try FacePipeline(store: ModelStore(), options: options)
                 let server = try await VisageServer(configuration: configuration, pipeline: pipeline, gallery: store,
                                                     logger: Logger(label: "visage.serve"))
                 try await server.run { port in

@@ -98,15 +98,20 @@ public struct MMODDetector: FaceDetector {
         }
         let first = try detections(in: image, upsample: upsample)
         guard first.count != 1, let fallback = fallbackUpsample, fallback != upsample,
-              image.width << fallback * image.height << fallback <= maxPixels else { return first }
+              fitsLimit(image, upsample: fallback) else { return first }
         return try detections(in: image, upsample: fallback)
+    }
+
+    /// Whether `image` doubled `upsample` times stays within ``maxPixels``.
+    private func fitsLimit(_ image: Image, upsample: Int) -> Bool {
+        let factor = 1 << upsample
+        return image.width * factor * image.height * factor <= maxPixels
     }
 
     /// dlib's `cnn_face_detection_model_v1(img, upsample)`.
     private func detections(in image: Image, upsample: Int) throws -> [MMODDetection] {
         guard (0...Self.maxUpsample).contains(upsample) else { throw DetectionError.invalidUpsample(upsample) }
-        let factor = 1 << upsample
-        guard image.width * factor * image.height * factor <= maxPixels else {
+        guard fitsLimit(image, upsample: upsample) else {
             throw DetectionError.imageTooLarge(width: image.width, height: image.height, upsample: upsample,
                                                maxPixels: maxPixels)
         }

@@ -10,9 +10,8 @@ public struct PipelineOptions: Sendable, Equatable {
     /// about 80 pixels).
     public var upsample: Int
     /// Times the image is doubled for a second MMOD pass run only when the first finds no face
-    /// or several;
-    /// `nil` (the default): none. The CLI's gallery commands and server use ``upsample`` 0 with
-    /// fallback 1 (`--upsample auto`).
+    /// or several; `nil` (the default): none. The CLI's gallery commands and server use
+    /// ``upsample`` 0 with fallback 1 (`--upsample auto`).
     public var fallbackUpsample: Int?
     /// The landmark model; 5 points by default (face_recognition's `face_encodings` default).
     public var landmarks: LandmarkModel

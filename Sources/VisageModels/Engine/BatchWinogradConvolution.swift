@@ -33,7 +33,7 @@ struct BatchWinogradConvolution: Sendable {
         precondition(x.c == kernel.inChannels, "conv expects \(kernel.inChannels) channels, got \(x.c)")
         let pad = padding.resolve(h: x.h, w: x.w, kh: 3, kw: 3, sy: 1, sx: 1)
         let ho = max(x.h + pad.top + pad.bottom - 2, 0), wo = max(x.w + pad.left + pad.right - 2, 0)
-        guard x.n * ((ho + 1) / 2) * ((wo + 1) / 2) >= Self.minimumTiles else { return fallback.run(x) }
+        guard WinogradBatchKernel.pays(n: x.n, ho: ho, wo: wo, minimumTiles: Self.minimumTiles) else { return fallback.run(x) }
         let out = x.sibling(c: kernel.outChannels, n: x.n, h: ho, w: wo)
         kernel.run(x.data, n: x.n, h: x.h, w: x.w, padTop: pad.top, padLeft: pad.left, out: out.data, ho: ho, wo: wo,
                    pool: x.pool)

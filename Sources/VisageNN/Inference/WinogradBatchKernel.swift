@@ -49,9 +49,12 @@ public struct WinogradBatchKernel: Sendable {
         }
     }
 
-    /// Whether an output of `n` samples of `ho` × `wo` has the ``minimumTiles`` 2 × 2 tiles that
+    /// Whether an output of `n` samples of `ho` × `wo` has the `minimumTiles` 2 × 2 tiles that
     /// make the kernel pay (callers take im2col and sgemm otherwise).
-    public static func pays(n: Int, ho: Int, wo: Int) -> Bool { n * ((ho + 1) / 2) * ((wo + 1) / 2) >= minimumTiles }
+    /// - Parameter minimumTiles: the caller's threshold (by default ``minimumTiles``).
+    public static func pays(n: Int, ho: Int, wo: Int, minimumTiles: Int = minimumTiles) -> Bool {
+        n * ((ho + 1) / 2) * ((wo + 1) / 2) >= minimumTiles
+    }
 
     /// Convolves `n` samples of `h` × `w` (channel c of sample s at `input[(c · n + s) · h · w]`)
     /// with `padTop` / `padLeft` zero rows / columns before the input, writing the `ho` × `wo`
