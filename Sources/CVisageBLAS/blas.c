@@ -46,8 +46,8 @@ static void load(void) {
         }
     }
     // OpenBLAS's idle threads spin (sched_yield) for 2^28 cycles after each product before
-    // they sleep, competing for the cores with Visage's own parallel loops between products;
-    // 2^4 lets them sleep at once (ResNet, MMOD and MTCNN: same best times, steadier medians).
+    // they sleep. Visage keeps OpenBLAS at one thread (below), so they should never run; 2^4
+    // makes sure that they sleep at once if a user raises OpenBLAS's count.
     const char *timeout = getenv("OPENBLAS_THREAD_TIMEOUT");
     if (timeout == NULL || timeout[0] == '\0') setenv("OPENBLAS_THREAD_TIMEOUT", "4", 1);
     static const char *names[] = {"libopenblas.so.0", "libopenblas.so", NULL};
@@ -60,6 +60,9 @@ static void load(void) {
         p_set_threads = (set_threads_fn)dlsym(h, "openblas_set_num_threads");
         p_get_threads = (get_threads_fn)dlsym(h, "openblas_get_num_threads");
         p_corename = (corename_fn)dlsym(h, "openblas_get_corename");
+        // Products are split over Visage's own worker team (visage_sgemm), so OpenBLAS runs
+        // each part on the calling thread.
+        if (p_set_threads != NULL) p_set_threads(1);
         break;
     }
 }
@@ -71,12 +74,12 @@ int visage_blas_init(void) {
 
 void visage_blas_set_threads(int threads) {
     visage_blas_init();
-    if (p_set_threads != NULL) p_set_threads(threads < 1 ? 0 : threads);
+    visage_pool_set_threads(threads);
 }
 
 int visage_blas_threads(void) {
     visage_blas_init();
-    return p_get_threads != NULL ? p_get_threads() : 1;
+    return visage_pool_threads();
 }
 
 const char *visage_blas_corename(void) {
@@ -110,14 +113,63 @@ static void builtin_sgemm(int tA, int tB, int M, int N, int K, float alpha, cons
     }
 }
 
-void visage_sgemm(int transA, int transB, int M, int N, int K, float alpha, const float *A,
-                  int lda, const float *B, int ldb, float beta, float *C, int ldc) {
-    if (M <= 0 || N <= 0) return;
-    visage_blas_init();
+static void single_sgemm(int transA, int transB, int M, int N, int K, float alpha, const float *A,
+                         int lda, const float *B, int ldb, float beta, float *C, int ldc) {
     if (p_sgemm != NULL) {
         p_sgemm(RowMajor, transA ? Trans : NoTrans, transB ? Trans : NoTrans, M, N, K, alpha,
                 A, lda, B, ldb, beta, C, ldc);
     } else {
         builtin_sgemm(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
     }
+}
+
+// A product split into column blocks (by_columns) or row blocks of `step`, one per job index.
+typedef struct {
+    int transA, transB, M, N, K, lda, ldb, ldc, by_columns, step;
+    float alpha, beta;
+    const float *A, *B;
+    float *C;
+} split_product;
+
+static void run_part(void *context, long index) {
+    const split_product *p = context;
+    const int start = (int)index * p->step;
+    if (p->by_columns) {
+        const int n = p->N - start < p->step ? p->N - start : p->step;
+        const float *b = p->transB ? p->B + (size_t)start * p->ldb : p->B + start;
+        single_sgemm(p->transA, p->transB, p->M, n, p->K, p->alpha, p->A, p->lda, b, p->ldb, p->beta, p->C + start,
+                     p->ldc);
+    } else {
+        const int m = p->M - start < p->step ? p->M - start : p->step;
+        const float *a = p->transA ? p->A + start : p->A + (size_t)start * p->lda;
+        single_sgemm(p->transA, p->transB, m, p->N, p->K, p->alpha, a, p->lda, p->B, p->ldb, p->beta,
+                     p->C + (size_t)start * p->ldc, p->ldc);
+    }
+}
+
+// Products below this many multiply-adds run on one thread (OpenBLAS's own threshold).
+#define SPLIT_MINIMUM_MACS 262144.0
+
+void visage_sgemm(int transA, int transB, int M, int N, int K, float alpha, const float *A,
+                  int lda, const float *B, int ldb, float beta, float *C, int ldc) {
+    if (M <= 0 || N <= 0) return;
+    visage_blas_init();
+    const int threads = visage_pool_threads();
+    if (threads > 1 && (double)M * N * K >= SPLIT_MINIMUM_MACS) {
+        // Column blocks (multiples of 16) when there are enough columns, else row blocks
+        // (multiples of 8): every element is summed over K in the same order as unsplit.
+        split_product p = {transA, transB, M, N, K, lda, ldb, ldc, 0, 0, alpha, beta, A, B, C};
+        if (N >= 32 * threads) {
+            p.by_columns = 1;
+            p.step = ((N + threads - 1) / threads + 15) / 16 * 16;
+        } else if (M >= 16 * threads) {
+            p.step = ((M + threads - 1) / threads + 7) / 8 * 8;
+        }
+        if (p.step > 0) {
+            const int extent = p.by_columns ? N : M;
+            visage_parallel_for((extent + p.step - 1) / p.step, run_part, &p);
+            return;
+        }
+    }
+    single_sgemm(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
 }

@@ -1,5 +1,4 @@
 import CVisageBLAS
-import Dispatch
 
 /// The numerical back end: OpenBLAS, loaded at first use with the right kernels for this CPU.
 ///
@@ -7,6 +6,11 @@ import Dispatch
 /// `OPENBLAS_CORETYPE` from the CPU's features and `OPENBLAS_THREAD_TIMEOUT` to 4 unless the
 /// user set them), so no environment variable is needed. Without OpenBLAS a portable built-in
 /// kernel keeps results correct.
+///
+/// Threads: one team of Visage's own worker threads (`CVisageBLAS/pool.c`) runs the parallel
+/// loops and the blocks of large matrix products, with OpenBLAS on one thread inside each
+/// block. The workers spin for 0.2 ms after each loop before they sleep, so the back-to-back
+/// layers of a single-image forward pass do not wait for a thread to wake.
 public enum Backend {
     /// A description of the back end in use.
     public struct Info: Sendable, CustomStringConvertible {
@@ -49,25 +53,40 @@ public enum Backend {
     /// - Parameters:
     ///   - count: the number of iterations.
     ///   - body: the work for one iteration; must be safe to run concurrently.
-    @inlinable
     public static func parallelFor(_ count: Int, _ body: (Int) -> Void) {
-        let t = threads
-        if count <= 1 || t <= 1 {
+        if count <= 1 || threads <= 1 {
             for i in 0..<count { body(i) }
             return
         }
-        DispatchQueue.concurrentPerform(iterations: min(t, count)) { worker in
-            var i = worker
-            while i < count {
-                body(i)
-                i += t
+        // Visage's worker team (CVisageBLAS/pool.c), shared with the split matrix products: one
+        // job per thread, each running every t-th iteration (the closure is loaded once per
+        // thread, not retained and released per iteration from two cores).
+        let t = min(threads, count)
+        withoutActuallyEscaping(body) { body in
+            var job = Job(body: body, count: count, stride: t)
+            withUnsafeMutablePointer(to: &job) { context in
+                visage_parallel_for(t, { context, worker in
+                    let job = context!.assumingMemoryBound(to: Job.self)
+                    let body = job.pointee.body, count = job.pointee.count, stride = job.pointee.stride
+                    var i = worker
+                    while i < count {
+                        body(i)
+                        i += stride
+                    }
+                }, context)
             }
         }
     }
 
+    /// A parallel loop as the worker team's callback sees it.
+    private struct Job {
+        let body: (Int) -> Void
+        let count: Int
+        let stride: Int
+    }
+
     /// ``parallelFor(_:_:)`` for a loop touching `elements` floats in all: below about 32 K of
     /// them waking a second thread costs more than it saves, so the loop runs on the caller.
-    @inlinable
     public static func parallelFor(_ count: Int, elements: Int, _ body: (Int) -> Void) {
         if elements < 1 << 15 {
             for i in 0..<count { body(i) }

@@ -53,7 +53,8 @@ let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingL
 let shared = URL(fileURLWithPath: argument("--shared") ?? root.deletingLastPathComponent().appendingPathComponent("shared/data").path)
 let store = ModelStore()
 
-// --profile MODEL:BATCH runs that one forward pass once and stops (for valgrind/perf).
+// --profile MODEL:BATCH[:REPEATS] runs that one forward pass (REPEATS times, default once) and stops
+// (for valgrind/perf).
 let profile = argument("--profile").map { $0.split(separator: ":").map(String.init) }
 print("back end: \(Backend.info)")
 let peak = profile == nil ? sgemmGFLOPS(1024) : 1
@@ -66,9 +67,12 @@ func bench(_ name: String, _ network: Sequential, size: Int, forward: (Tensor) -
     if let profile {
         guard profile[0] == name, let batch = Int(profile[1]) else { return }
         let x = Tensor(shape: [batch, 3, size, size], repeating: 0.5)
-        let t0 = DispatchTime.now().uptimeNanoseconds
-        _ = forward(x)
-        print(name, batch, Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6, "ms")
+        let repeats = profile.count > 2 ? Int(profile[2]) ?? 1 : 1
+        for _ in 0..<repeats {
+            let t0 = DispatchTime.now().uptimeNanoseconds
+            _ = forward(x)
+            print(name, batch, Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6, "ms")
+        }
         return
     }
     for batch in [1, 32] {
