@@ -157,7 +157,8 @@ void visage_sgemm(int transA, int transB, int M, int N, int K, float alpha, cons
     const int threads = visage_pool_threads();
     if (threads > 1 && (double)M * N * K >= SPLIT_MINIMUM_MACS) {
         // Column blocks (multiples of 16) when there are enough columns, else row blocks
-        // (multiples of 8): every element is summed over K in the same order as unsplit.
+        // (multiples of 8). Each block is an independent product: its elements equal the
+        // unsplit call's up to float rounding (OpenBLAS picks its kernels by size).
         split_product p = {transA, transB, M, N, K, lda, ldb, ldc, 0, 0, alpha, beta, A, B, C};
         if (N >= 32 * threads) {
             p.by_columns = 1;

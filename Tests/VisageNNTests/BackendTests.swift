@@ -48,7 +48,7 @@ final class BackendTests: XCTestCase {
         XCTAssertEqual((0..<(4 * 64)).filter { total[$0] != 50 }, [])
     }
 
-    func testSplitProductsEqualOneThreadsBitForBit() {
+    func testSplitProductsEqualOneThreadsProduct() {
         // Shapes that split by columns (wide), by rows (tall, few columns) and not at all.
         let shapes = [(m: 64, n: 300, k: 100), (m: 200, n: 20, k: 80), (m: 3, n: 5, k: 7)]
         for (m, n, k) in shapes {
@@ -64,8 +64,10 @@ final class BackendTests: XCTestCase {
                     return c
                 }
                 let one = product(threads: 1), two = product(threads: 2), three = product(threads: 3)
-                XCTAssertEqual(one, two, "\(m)x\(n)x\(k) transA \(ta) transB \(tb)")
-                XCTAssertEqual(one, three, "\(m)x\(n)x\(k) transA \(ta) transB \(tb)")
+                // OpenBLAS picks its kernels (and so its order of sums) by the block's size, so
+                // the blocks agree with one call up to float rounding, not bit for bit.
+                let differences = zip(one, two).map { abs($0 - $1) } + zip(one, three).map { abs($0 - $1) }
+                XCTAssertLessThanOrEqual(differences.max() ?? 0, 1e-5, "\(m)x\(n)x\(k) transA \(ta) transB \(tb)")
                 // And the product is right: one element against a direct sum.
                 let (i, j) = (m - 1, n / 2)
                 var sum: Double = 0
