@@ -11,13 +11,11 @@ enum { RowMajor = 101, NoTrans = 111, Trans = 112 };
 typedef void (*sgemm_fn)(int, int, int, int, int, int, float, const float *, int,
                          const float *, int, float, float *, int);
 typedef void (*set_threads_fn)(int);
-typedef int (*get_threads_fn)(void);
 typedef char *(*corename_fn)(void);
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 static sgemm_fn p_sgemm = NULL;
 static set_threads_fn p_set_threads = NULL;
-static get_threads_fn p_get_threads = NULL;
 static corename_fn p_corename = NULL;
 static char chosen[32] = "";
 
@@ -58,7 +56,6 @@ static void load(void) {
         if (g == NULL) { dlclose(h); continue; }
         p_sgemm = g;
         p_set_threads = (set_threads_fn)dlsym(h, "openblas_set_num_threads");
-        p_get_threads = (get_threads_fn)dlsym(h, "openblas_get_num_threads");
         p_corename = (corename_fn)dlsym(h, "openblas_get_corename");
         // Products are split over Visage's own worker team (visage_sgemm), so OpenBLAS runs
         // each part on the calling thread.

@@ -89,14 +89,23 @@ static void *worker(void *arg) {
     return NULL;
 }
 
+static int online_cores(void) {
+    const long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : (int)n;
+}
+
 static int default_threads(void) {
     const char *names[] = {"VISAGE_THREADS", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", NULL};
     for (int i = 0; names[i] != NULL; i++) {
         const char *v = getenv(names[i]);
-        if (v != NULL && atoi(v) > 0) return atoi(v);
+        const int n = v != NULL ? atoi(v) : 0;
+        if (n > 0) return n;
     }
-    const long n = sysconf(_SC_NPROCESSORS_ONLN);
-    return n < 1 ? 1 : (int)n;
+    return online_cores();
+}
+
+static void run_serial(long count, visage_job_fn fn, void *context) {
+    for (long i = 0; i < count; i++) fn(context, i);
 }
 
 int visage_pool_threads(void) {
@@ -111,10 +120,7 @@ int visage_pool_threads(void) {
 }
 
 void visage_pool_set_threads(int threads) {
-    if (threads < 1) {
-        const long n = sysconf(_SC_NPROCESSORS_ONLN);
-        threads = n < 1 ? 1 : (int)n;
-    }
+    if (threads < 1) threads = online_cores();
     atomic_store(&configured, threads > MAX_THREADS ? MAX_THREADS : threads);
 }
 
@@ -123,7 +129,7 @@ void visage_parallel_for(long count, visage_job_fn fn, void *context) {
     int threads = visage_pool_threads();
     if (threads > count) threads = (int)count;
     if (threads <= 1 || in_job || pthread_mutex_trylock(&submit) != 0) {
-        for (long i = 0; i < count; i++) fn(context, i);
+        run_serial(count, fn, context);
         return;
     }
     while (started < threads - 1) {
@@ -141,7 +147,7 @@ void visage_parallel_for(long count, visage_job_fn fn, void *context) {
     if (threads > started + 1) threads = started + 1;
     if (threads <= 1) {
         pthread_mutex_unlock(&submit);
-        for (long i = 0; i < count; i++) fn(context, i);
+        run_serial(count, fn, context);
         return;
     }
     job_fn = fn;

@@ -54,14 +54,14 @@ public enum Backend {
     ///   - count: the number of iterations.
     ///   - body: the work for one iteration; must be safe to run concurrently.
     public static func parallelFor(_ count: Int, _ body: (Int) -> Void) {
-        if count <= 1 || threads <= 1 {
+        let t = min(threads, count)
+        if t <= 1 {
             for i in 0..<count { body(i) }
             return
         }
         // Visage's worker team (CVisageBLAS/pool.c), shared with the split matrix products: one
         // job per thread, each running every t-th iteration (the closure is loaded once per
         // thread, not retained and released per iteration from two cores).
-        let t = min(threads, count)
         withoutActuallyEscaping(body) { body in
             var job = Job(body: body, count: count, stride: t)
             withUnsafeMutablePointer(to: &job) { context in

@@ -33,7 +33,7 @@ const char *visage_blas_chosen_coretype(void);
 
 /// Row-major single-precision C = alpha * op(A) * op(B) + beta * C.
 /// op(A) is M x K, op(B) is K x N, C is M x N. transA/transB are 0 or 1.
-/// C = alpha op(A) op(B) + beta C, row-major. Products of at least 2^18 multiply-adds are split
+/// Products of at least 2^18 multiply-adds are split
 /// into column blocks (or row blocks when there are few columns) over the worker team; the
 /// result equals one call's up to float rounding (OpenBLAS chooses its kernels by size).
 void visage_sgemm(int transA, int transB, int M, int N, int K, float alpha,
