@@ -260,12 +260,19 @@ extension Conv2D {
             let winograd = computesInputGradient && usesWinograd
                 ? TrainingWinograd.inputGradient(conv, dyRows, inputShape: x.shape, pad: g.pad, pool: scratch) : nil
             let col2im = computesInputGradient && winograd == nil
+            // The filter gradient by Winograd's algorithm when the layer qualifies; the im2col
+            // columns are then needed for nothing else.
+            let filterDone = usesWinograd && weight.gradient.storage.withUnsafeMutableBufferPointer { gw in
+                TrainingWinograd.filterGradient(conv, x, dy: dyRows, pad: g.pad, ho: g.ho, wo: g.wo,
+                                                into: gw.baseAddress!, pool: scratch)
+            }
+            if filterDone && !col2im { return winograd ?? Tensor(shape: x.shape) }
             // A 1×1 stride-1 unpadded layer's columns are its input: dcol is ∂loss/∂x itself,
             // channel-major, and is copied into place instead of added onto zeros.
             let pointwise = col2im && kh == 1 && kw == 1 && stride == (1, 1) && g.pad == .zero
             var dx = winograd ?? (pointwise ? Tensor(uninitializedShape: x.shape) : Tensor(shape: x.shape))
             let chunk = max(1, min(n, (1 << 24) / max(k * p, 1)))
-            let cp = scratch.allocate(k * chunk * p)
+            let cp = scratch.allocate(filterDone ? 1 : k * chunk * p)
             let dc = scratch.allocate(col2im ? k * chunk * p : 1)
             defer {
                 scratch.release(cp)
@@ -280,11 +287,13 @@ extension Conv2D {
                 var s0 = 0
                 while s0 < n {
                     let nb = min(chunk, n - s0), cols = nb * p
-                    Im2Col.fill(cp, from: xp.baseAddress! + s0 * ci * h * w, samples: nb,
-                                channels: ci, h: h, w: w, kh: kh, kw: kw, sy: stride.y, sx: stride.x,
-                                pad: g.pad, ho: g.ho, wo: g.wo)
-                    Gemm.sgemm(transB: true, m: co, n: k, k: cols, a: yc + s0 * p, lda: rowLength,
-                               b: cp, ldb: cols, beta: 1, c: gw.baseAddress!, ldc: k)
+                    if !filterDone {
+                        Im2Col.fill(cp, from: xp.baseAddress! + s0 * ci * h * w, samples: nb,
+                                    channels: ci, h: h, w: w, kh: kh, kw: kw, sy: stride.y, sx: stride.x,
+                                    pad: g.pad, ho: g.ho, wo: g.wo)
+                        Gemm.sgemm(transB: true, m: co, n: k, k: cols, a: yc + s0 * p, lda: rowLength,
+                                   b: cp, ldb: cols, beta: 1, c: gw.baseAddress!, ldc: k)
+                    }
                     if computes {
                         Gemm.sgemm(transA: true, m: k, n: cols, k: co, a: wp.baseAddress!, lda: k,
                                    b: yc + s0 * p, ldb: rowLength, c: dc, ldc: cols)

@@ -12,9 +12,15 @@ public enum Im2Col {
         let rowStride = samples * p
         let dstBits = UInt(bitPattern: dst)
         let srcBits = UInt(bitPattern: src)
+        // A pointwise layer's columns are its input planes, side by side: one copy per plane.
+        let pointwise = kh == 1 && kw == 1 && sy == 1 && sx == 1 && pad == .zero
         Backend.parallelFor(channels) { c in
             let dst = UnsafeMutablePointer<Float>(bitPattern: dstBits)!
             let src = UnsafePointer<Float>(bitPattern: srcBits)!
+            if pointwise {
+                for s in 0..<samples { (dst + c * rowStride + s * p).update(from: src + (s * channels + c) * p, count: p) }
+                return
+            }
             for ky in 0..<kh {
                 for kx in 0..<kw {
                     let row = dst + ((c * kh + ky) * kw + kx) * rowStride

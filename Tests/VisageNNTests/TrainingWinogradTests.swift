@@ -45,11 +45,19 @@ final class TrainingWinogradTests: XCTestCase {
     func testValidPaddingAndOddPlanesMatchTheSgemmPath() throws {
         // Valid padding: the input gradient is padded by two; odd sizes leave half tiles at the edges.
         try assertPathsAgree(o: 16, i: 24, input: [3, 24, 11, 9], padding: .explicit(.zero))
+        // Rows of 18 tiles: the filter gradient's eight-tile vector paths and the scalar edges.
+        try assertPathsAgree(o: 16, i: 16, input: [2, 16, 7, 37], padding: .explicit(.zero))
     }
 
     func testAsymmetricPaddingMatchesTheSgemmPath() throws {
         try assertPathsAgree(o: 16, i: 16, input: [2, 16, 10, 13],
                              padding: .explicit(Padding(top: 0, bottom: 2, left: 2, right: 0)))
+    }
+
+    func testFilterGradientOverSeveralChunksMatchesTheSgemmPath() throws {
+        // 3 × 40 × 45 = 5,400 tiles: more than one chunk of 2²¹ / (16 · 32) = 4,096 for 16 + 16
+        // channels, the second starting inside a sample.
+        try assertPathsAgree(o: 16, i: 16, input: [3, 16, 80, 90], padding: .explicit(Padding(1)))
     }
 
     func testLayersThatDoNotQualifyKeepTheSgemmPath() throws {
