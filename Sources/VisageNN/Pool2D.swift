@@ -89,26 +89,18 @@ public struct Pool2D: Layer {
         let (kh, kw, sy, sx) = (kernel.h, kernel.w, stride.y, stride.x)
         let kind = self.kind
         let xb = UInt(bitPattern: src), ob = UInt(bitPattern: dst)
+        let windows = PoolWindows(h: h, w: w, ho: ho, wo: wo, kh: kh, kw: kw, sy: sy, sx: sx,
+                                  padTop: g.pad.top, padLeft: g.pad.left)
         Backend.parallelFor(planes, elements: planes * h * w) { plane in
             let src = UnsafePointer<Float>(bitPattern: xb)! + plane * h * w
             let dst = UnsafeMutablePointer<Float>(bitPattern: ob)! + plane * ho * wo
-            for oy in 0..<ho {
-                let y0 = oy * sy - g.pad.top
-                let ya = Swift.max(y0, 0), yb = Swift.min(y0 + kh, h)
-                for ox in 0..<wo {
-                    let x0 = ox * sx - g.pad.left
-                    let xa = Swift.max(x0, 0), xb = Swift.min(x0 + kw, w)
-                    switch kind {
-                    case .max:
-                        var m = -Float.infinity
-                        for yy in ya..<yb { for xx in xa..<xb { m = Swift.max(m, src[yy * w + xx]) } }
-                        dst[oy * wo + ox] = (ya < yb && xa < xb) ? m : 0
-                    case .average(let countsPadding):
-                        var sum: Float = 0
-                        for yy in ya..<yb { for xx in xa..<xb { sum += src[yy * w + xx] } }
-                        let count = countsPadding ? kh * kw : (yb - ya) * (xb - xa)
-                        dst[oy * wo + ox] = count > 0 ? sum / Float(count) : 0
-                    }
+            switch kind {
+            case .max:
+                windows.run(MaxReduction.self, src, dst, outputIsReduction: true) { m, count in count > 0 ? m : 0 }
+            case .average(let countsPadding):
+                let full = kh * kw
+                windows.run(SumReduction.self, src, dst) { sum, count in
+                    count > 0 ? sum / Float(countsPadding ? full : count) : 0
                 }
             }
         }

@@ -1,0 +1,106 @@
+// Layout: one H × W plane in, one Ho × Wo plane out (row-major).
+
+/// How a pooling window reduces: its starting value and the combination of two values (or eight
+/// lanes at once).
+protocol WindowReduction {
+    /// The value of an empty combination.
+    static var identity: Float { get }
+    /// Two values combined.
+    static func combine(_ a: Float, _ b: Float) -> Float
+    /// Eight pairs combined lane by lane.
+    static func combine(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float>
+}
+
+/// The largest value of a window.
+enum MaxReduction: WindowReduction {
+    static var identity: Float { -.infinity }
+    @inline(__always) static func combine(_ a: Float, _ b: Float) -> Float { Swift.max(a, b) }
+    // A compare and a blend (pointwiseMax compiles to one comparison per lane here).
+    @inline(__always) static func combine(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> { a.replacing(with: b, where: b .> a) }
+}
+
+/// The sum of a window (average pooling divides it afterwards).
+enum SumReduction: WindowReduction {
+    static var identity: Float { 0 }
+    @inline(__always) static func combine(_ a: Float, _ b: Float) -> Float { a + b }
+    @inline(__always) static func combine(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> { a + b }
+}
+
+/// One plane's pooling windows, clipped to the image: each output is the reduction of its
+/// window's in-image values, passed to `finish` with the number of those values (0 when the
+/// window lies wholly in the padding).
+///
+/// Outputs whose windows lie wholly inside the image horizontally are computed eight at a time
+/// for strides 1 and 2 (stride 2 reads 16 consecutive values and keeps the even lanes); the
+/// others, and other strides, one at a time.
+struct PoolWindows {
+    let h: Int, w: Int, ho: Int, wo: Int
+    let kh: Int, kw: Int, sy: Int, sx: Int
+    let padTop: Int, padLeft: Int
+
+    /// The first output column whose window starts inside the image, and the end of the run
+    /// of columns that can be computed eight at a time (reads stay inside each row).
+    private var vectorColumns: Range<Int> {
+        guard sx == 1 || sx == 2 else { return 0..<0 }
+        let lo = Swift.min((padLeft + sx - 1) / sx, wo)
+        // Lane 7 of a group starting at ox reads up to x0 + 7·sx + kw − 1, and the stride-2 load
+        // one value further: x0 + 8·sx + kw − 2 < w for stride 2, x0 + 7 + kw ≤ w for stride 1.
+        let reach = sx == 1 ? 7 + kw : 8 * sx + kw - 1
+        var hi = lo
+        while hi + 8 <= wo && hi * sx - padLeft + reach <= w { hi += 8 }
+        return lo..<Swift.max(lo, hi)
+    }
+
+    /// Pools the plane at `src` into `dst`.
+    /// - Parameters:
+    ///   - outputIsReduction: whether `finish` returns the reduction itself for a non-empty
+    ///     window (max pooling): eight such outputs are then stored at once.
+    ///   - finish: the output from the window's reduction and its number of in-image values.
+    @inline(__always)
+    func run<R: WindowReduction>(_: R.Type, _ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>,
+                                 outputIsReduction: Bool = false, finish: (Float, Int) -> Float) {
+        let vector = vectorColumns
+        for oy in 0..<ho {
+            let y0 = oy * sy - padTop
+            let ya = Swift.max(y0, 0), yb = Swift.min(y0 + kh, h)
+            let out = dst + oy * wo
+            var ox = vector.lowerBound
+            while ox < vector.upperBound {
+                let x0 = ox * sx - padLeft
+                var acc = SIMD8<Float>(repeating: R.identity)
+                for yy in ya..<yb {
+                    let row = UnsafeRawPointer(src + yy * w + x0)
+                    for kx in 0..<kw {
+                        let lanes: SIMD8<Float>
+                        if sx == 1 {
+                            lanes = row.loadUnaligned(fromByteOffset: kx * 4, as: SIMD8<Float>.self)
+                        } else {
+                            lanes = row.loadUnaligned(fromByteOffset: kx * 4, as: SIMD16<Float>.self).evenHalf
+                        }
+                        acc = R.combine(acc, lanes)
+                    }
+                }
+                let count = Swift.max(0, yb - ya) * kw
+                if count > 0 && outputIsReduction {
+                    UnsafeMutableRawPointer(out + ox).storeBytes(of: acc, as: SIMD8<Float>.self)
+                } else {
+                    for j in 0..<8 { out[ox + j] = finish(acc[j], count) }
+                }
+                ox += 8
+            }
+            for ox in 0..<vector.lowerBound { out[ox] = single(R.self, src, ox: ox, ya: ya, yb: yb, finish: finish) }
+            for ox in vector.upperBound..<wo { out[ox] = single(R.self, src, ox: ox, ya: ya, yb: yb, finish: finish) }
+        }
+    }
+
+    /// The output at column `ox` of a row whose window rows are ya ..< yb, one value at a time.
+    @inline(__always)
+    private func single<R: WindowReduction>(_: R.Type, _ src: UnsafePointer<Float>, ox: Int, ya: Int, yb: Int,
+                                            finish: (Float, Int) -> Float) -> Float {
+        let x0 = ox * sx - padLeft
+        let xa = Swift.max(x0, 0), xb = Swift.min(x0 + kw, w)
+        var m = R.identity
+        for yy in ya..<yb { for xx in xa..<xb { m = R.combine(m, src[yy * w + xx]) } }
+        return finish(m, Swift.max(0, yb - ya) * Swift.max(0, xb - xa))
+    }
+}
