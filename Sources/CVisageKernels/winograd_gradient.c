@@ -20,6 +20,8 @@
 
 #if defined(__x86_64__)
 #include <immintrin.h>
+
+#include "winograd_tiles.h"
 #define AVX2 __attribute__((target("avx2,fma")))
 #define ROW_PATHS 1
 #else
@@ -93,42 +95,23 @@ static void gradient_tile(const float *plane, int ho, int wo, int y0, int x0, fl
 }
 
 #if ROW_PATHS
-// The even (0, 2, …, 14) and odd (1, 3, …, 15) elements of p[0 ..< 16], in order.
-AVX2 static inline void split16(const float *p, __m256 *even, __m256 *odd) {
-    const __m256 a = _mm256_loadu_ps(p), b = _mm256_loadu_ps(p + 8);
-    *even = _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(_mm256_shuffle_ps(a, b, 0x88)), 0xD8));
-    *odd = _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(_mm256_shuffle_ps(a, b, 0xDD)), 0xD8));
-}
-
 // V of eight consecutive tiles of one tile row whose patches lie inside the input: patch row a
 // of tile k is p[a · w + 2k ..< 2k + 4]. Lane k of out[ξ · count] is tile k's ξ.
 AVX2 static void input_row8(const float *p, int w, float *out, long count) {
-    __m256 e[4][4];  // Bᵀ d: e[i][j]
     __m256 d[4][4];
     for (int a = 0; a < 4; a++) {
-        split16(p + (long)a * w, &d[a][0], &d[a][1]);
-        split16(p + (long)a * w + 2, &d[a][2], &d[a][3]);
+        split(p + (long)a * w, &d[a][0], &d[a][1]);
+        split(p + (long)a * w + 2, &d[a][2], &d[a][3]);
     }
-    for (int j = 0; j < 4; j++) {
-        e[0][j] = _mm256_sub_ps(d[0][j], d[2][j]);
-        e[1][j] = _mm256_add_ps(d[1][j], d[2][j]);
-        e[2][j] = _mm256_sub_ps(d[2][j], d[1][j]);
-        e[3][j] = _mm256_sub_ps(d[1][j], d[3][j]);
-    }
-    for (int i = 0; i < 4; i++) {
-        _mm256_storeu_ps(out + (4 * i + 0) * count, _mm256_sub_ps(e[i][0], e[i][2]));
-        _mm256_storeu_ps(out + (4 * i + 1) * count, _mm256_add_ps(e[i][1], e[i][2]));
-        _mm256_storeu_ps(out + (4 * i + 2) * count, _mm256_sub_ps(e[i][2], e[i][1]));
-        _mm256_storeu_ps(out + (4 * i + 3) * count, _mm256_sub_ps(e[i][1], e[i][3]));
-    }
+    transform_input(d, out, count);
 }
 
 // M of eight consecutive tiles of one tile row whose outputs lie inside the output: tile k's
 // 2 × 2 gradient is p[2k], p[2k + 1] and the same of the next row (p + wo).
 AVX2 static void gradient_row8(const float *p, int wo, float *out, long count) {
     __m256 g00, g01, g10, g11;
-    split16(p, &g00, &g01);
-    split16(p + wo, &g10, &g11);
+    split(p, &g00, &g01);
+    split(p + wo, &g10, &g11);
     const __m256 zero = _mm256_setzero_ps();
     // A g: column 0 (r0) and column 1 (r1) of the 4 × 2 result.
     const __m256 r0[4] = {g00, _mm256_add_ps(g00, g10), _mm256_sub_ps(g00, g10), _mm256_sub_ps(zero, g10)};
