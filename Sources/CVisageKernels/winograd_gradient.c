@@ -28,13 +28,27 @@
 #define ROW_PATHS 0
 #endif
 
-// The next tile: one column right, or the next tile row, or the next sample.
-static inline void step(long *s, int *ty, int *tx, int tiles_y, int tiles_x) {
-    if (++*tx < tiles_x) return;
-    *tx = 0;
-    if (++*ty < tiles_y) return;
-    *ty = 0;
-    ++*s;
+// A tile's place: sample s, tile row ty, tile column tx.
+typedef struct {
+    long s;
+    int ty, tx;
+} tile_place;
+
+// The place of tile t (the only divisions; loops then step from it).
+static inline tile_place place_of(long t, int tiles_y, int tiles_x) {
+    const long per_sample = (long)tiles_y * tiles_x;
+    return (tile_place){t / per_sample, (int)(t % per_sample / tiles_x), (int)(t % tiles_x)};
+}
+
+// Moves `n` tiles on: along the tile row, then to the next row, then to the next sample.
+static inline void step(tile_place *p, int n, int tiles_y, int tiles_x) {
+    for (int k = 0; k < n; k++) {
+        if (++p->tx < tiles_x) continue;
+        p->tx = 0;
+        if (++p->ty < tiles_y) continue;
+        p->ty = 0;
+        ++p->s;
+    }
 }
 
 // Bᵀ applied to four values (a column or a row of a patch).
@@ -127,28 +141,25 @@ AVX2 static void gradient_row8(const float *p, int wo, float *out, long count) {
 
 void visage_winograd_input_tiles(const float *x, int channels, int h, int w, int pad_top, int pad_left,
                                  int tiles_y, int tiles_x, long t0, long count, int c0, int c1, float *v) {
-    const long per_sample = (long)tiles_y * tiles_x;
     const int vector = ROW_PATHS && visage_cpu_has_avx2();
     for (int c = c0; c < c1; c++) {
         float *out = v + (long)c * 16 * count;
-        // The first tile's sample and position; the loop then steps through them without divisions.
-        long s = t0 / per_sample;
-        int ty = (int)(t0 % per_sample / tiles_x), tx = (int)(t0 % tiles_x);
+        tile_place at = place_of(t0, tiles_y, tiles_x);
         long i = 0;
         while (i < count) {
-            const int y0 = ty * 2 - pad_top, x0 = tx * 2 - pad_left;
-            const float *plane = x + (s * channels + c) * (long)h * w;
+            const int y0 = at.ty * 2 - pad_top, x0 = at.tx * 2 - pad_left;
+            const float *plane = x + (at.s * channels + c) * (long)h * w;
 #if ROW_PATHS
             // Eight tiles of this tile row, all inside the input (18 columns from x0).
-            if (vector && i + 8 <= count && tx + 8 <= tiles_x && y0 >= 0 && y0 + 4 <= h && x0 >= 0 && x0 + 18 <= w) {
+            if (vector && i + 8 <= count && at.tx + 8 <= tiles_x && y0 >= 0 && y0 + 4 <= h && x0 >= 0 && x0 + 18 <= w) {
                 input_row8(plane + (long)y0 * w + x0, w, out + i, count);
-                for (int k = 0; k < 8; k++) step(&s, &ty, &tx, tiles_y, tiles_x);
+                step(&at, 8, tiles_y, tiles_x);
                 i += 8;
                 continue;
             }
 #endif
             input_tile(plane, h, w, y0, x0, out + i, count);
-            step(&s, &ty, &tx, tiles_y, tiles_x);
+            step(&at, 1, tiles_y, tiles_x);
             i++;
         }
     }
@@ -156,26 +167,24 @@ void visage_winograd_input_tiles(const float *x, int channels, int h, int w, int
 
 void visage_winograd_gradient_tiles(const float *dy, long ld, int channels, int ho, int wo, int tiles_y,
                                     int tiles_x, long t0, long count, int o0, int o1, float *m) {
-    const long per_sample = (long)tiles_y * tiles_x;
     const int vector = ROW_PATHS && visage_cpu_has_avx2();
     for (int o = o0; o < o1; o++) {
         float *out = m + (long)o * 16 * count;
-        long s = t0 / per_sample;
-        int ty = (int)(t0 % per_sample / tiles_x), tx = (int)(t0 % tiles_x);
+        tile_place at = place_of(t0, tiles_y, tiles_x);
         long i = 0;
         while (i < count) {
-            const int y0 = ty * 2, x0 = tx * 2;
-            const float *plane = dy + (long)o * ld + s * (long)ho * wo;
+            const int y0 = at.ty * 2, x0 = at.tx * 2;
+            const float *plane = dy + (long)o * ld + at.s * (long)ho * wo;
 #if ROW_PATHS
-            if (vector && i + 8 <= count && tx + 8 <= tiles_x && y0 + 2 <= ho && x0 + 16 <= wo) {
+            if (vector && i + 8 <= count && at.tx + 8 <= tiles_x && y0 + 2 <= ho && x0 + 16 <= wo) {
                 gradient_row8(plane + (long)y0 * wo + x0, wo, out + i, count);
-                for (int k = 0; k < 8; k++) step(&s, &ty, &tx, tiles_y, tiles_x);
+                step(&at, 8, tiles_y, tiles_x);
                 i += 8;
                 continue;
             }
 #endif
             gradient_tile(plane, ho, wo, y0, x0, out + i, count);
-            step(&s, &ty, &tx, tiles_y, tiles_x);
+            step(&at, 1, tiles_y, tiles_x);
             i++;
         }
     }

@@ -96,12 +96,9 @@ public struct Pool2D: Layer {
             let dst = UnsafeMutablePointer<Float>(bitPattern: ob)! + plane * ho * wo
             switch kind {
             case .max:
-                windows.run(MaxReduction.self, src, dst, outputIsReduction: true) { m, count in count > 0 ? m : 0 }
+                windows.run(MaxReduction(), src, dst)
             case .average(let countsPadding):
-                let full = kh * kw
-                windows.run(SumReduction.self, src, dst) { sum, count in
-                    count > 0 ? sum / Float(countsPadding ? full : count) : 0
-                }
+                windows.run(AverageReduction(divisor: countsPadding ? kh * kw : nil), src, dst)
             }
         }
     }

@@ -1,34 +1,48 @@
 // Layout: one H × W plane in, one Ho × Wo plane out (row-major).
 
-/// How a pooling window reduces: its starting value and the combination of two values (or eight
-/// lanes at once).
+/// How a pooling window reduces: its starting value, the combination of two values (or eight
+/// lanes at once), and the output made from the reduction.
 protocol WindowReduction {
     /// The value of an empty combination.
     static var identity: Float { get }
+    /// Whether the output of a non-empty window is its reduction itself (eight such outputs are
+    /// then stored at once).
+    static var outputIsReduction: Bool { get }
     /// Two values combined.
     static func combine(_ a: Float, _ b: Float) -> Float
     /// Eight pairs combined lane by lane.
     static func combine(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float>
+    /// The output of a window from its reduction and its number of in-image values (0 when the
+    /// window lies wholly in the padding).
+    func output(_ reduction: Float, count: Int) -> Float
 }
 
-/// The largest value of a window.
-enum MaxReduction: WindowReduction {
+/// The largest value of a window; 0 for a window wholly in the padding.
+struct MaxReduction: WindowReduction {
     static var identity: Float { -.infinity }
+    static var outputIsReduction: Bool { true }
     @inline(__always) static func combine(_ a: Float, _ b: Float) -> Float { Swift.max(a, b) }
     // A compare and a blend (pointwiseMax compiles to one comparison per lane here).
     @inline(__always) static func combine(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> { a.replacing(with: b, where: b .> a) }
+    @inline(__always) func output(_ reduction: Float, count: Int) -> Float { count > 0 ? reduction : 0 }
 }
 
-/// The sum of a window (average pooling divides it afterwards).
-enum SumReduction: WindowReduction {
+/// The mean of a window: its sum divided by the in-image count, or by the whole window
+/// (`divisor`) when padding counts; 0 for a window wholly in the padding.
+struct AverageReduction: WindowReduction {
+    /// KH · KW when padding counts, else `nil`.
+    let divisor: Int?
     static var identity: Float { 0 }
+    static var outputIsReduction: Bool { false }
     @inline(__always) static func combine(_ a: Float, _ b: Float) -> Float { a + b }
     @inline(__always) static func combine(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> { a + b }
+    @inline(__always) func output(_ reduction: Float, count: Int) -> Float {
+        count > 0 ? reduction / Float(divisor ?? count) : 0
+    }
 }
 
-/// One plane's pooling windows, clipped to the image: each output is the reduction of its
-/// window's in-image values, passed to `finish` with the number of those values (0 when the
-/// window lies wholly in the padding).
+/// One plane's pooling windows, clipped to the image: each output is made by the reduction
+/// (``WindowReduction/output(_:count:)``) from its window's in-image values.
 ///
 /// Outputs whose windows lie wholly inside the image horizontally are computed eight at a time
 /// for strides 1 and 2 (stride 2 reads 16 consecutive values and keeps the even lanes); the
@@ -51,14 +65,9 @@ struct PoolWindows {
         return lo..<Swift.max(lo, hi)
     }
 
-    /// Pools the plane at `src` into `dst`.
-    /// - Parameters:
-    ///   - outputIsReduction: whether `finish` returns the reduction itself for a non-empty
-    ///     window (max pooling): eight such outputs are then stored at once.
-    ///   - finish: the output from the window's reduction and its number of in-image values.
+    /// Pools the plane at `src` into `dst` with `reduction`.
     @inline(__always)
-    func run<R: WindowReduction>(_: R.Type, _ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>,
-                                 outputIsReduction: Bool = false, finish: (Float, Int) -> Float) {
+    func run<R: WindowReduction>(_ reduction: R, _ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>) {
         let vector = vectorColumns
         for oy in 0..<ho {
             let y0 = oy * sy - padTop
@@ -81,26 +90,25 @@ struct PoolWindows {
                     }
                 }
                 let count = Swift.max(0, yb - ya) * kw
-                if count > 0 && outputIsReduction {
+                if count > 0 && R.outputIsReduction {
                     UnsafeMutableRawPointer(out + ox).storeBytes(of: acc, as: SIMD8<Float>.self)
                 } else {
-                    for j in 0..<8 { out[ox + j] = finish(acc[j], count) }
+                    for j in 0..<8 { out[ox + j] = reduction.output(acc[j], count: count) }
                 }
                 ox += 8
             }
-            for ox in 0..<vector.lowerBound { out[ox] = single(R.self, src, ox: ox, ya: ya, yb: yb, finish: finish) }
-            for ox in vector.upperBound..<wo { out[ox] = single(R.self, src, ox: ox, ya: ya, yb: yb, finish: finish) }
+            for ox in 0..<vector.lowerBound { out[ox] = single(reduction, src, ox: ox, ya: ya, yb: yb) }
+            for ox in vector.upperBound..<wo { out[ox] = single(reduction, src, ox: ox, ya: ya, yb: yb) }
         }
     }
 
     /// The output at column `ox` of a row whose window rows are ya ..< yb, one value at a time.
     @inline(__always)
-    private func single<R: WindowReduction>(_: R.Type, _ src: UnsafePointer<Float>, ox: Int, ya: Int, yb: Int,
-                                            finish: (Float, Int) -> Float) -> Float {
+    private func single<R: WindowReduction>(_ reduction: R, _ src: UnsafePointer<Float>, ox: Int, ya: Int, yb: Int) -> Float {
         let x0 = ox * sx - padLeft
         let xa = Swift.max(x0, 0), xb = Swift.min(x0 + kw, w)
         var m = R.identity
         for yy in ya..<yb { for xx in xa..<xb { m = R.combine(m, src[yy * w + xx]) } }
-        return finish(m, Swift.max(0, yb - ya) * Swift.max(0, xb - xa))
+        return reduction.output(m, count: Swift.max(0, yb - ya) * Swift.max(0, xb - xa))
     }
 }
