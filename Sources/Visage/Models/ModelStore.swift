@@ -1,4 +1,5 @@
 import Foundation
+import VisageFormats
 import VisageModels
 
 /// The folder holding the pretrained model files, and checked access to them.
@@ -69,7 +70,7 @@ public struct ModelStore: Sendable, Equatable {
 
         let actual: String
         do {
-            actual = try FileDigest.sha256Hex(ofFileAt: url)
+            actual = try Self.sha256Hex(ofFileAt: url)
         } catch {
             throw ModelStoreError.unreadable(file, path: url.path, reason: "\(error)")
         }
@@ -100,8 +101,8 @@ public struct ModelStore: Sendable, Equatable {
 
     /// The SHA-256 of any file, as 64 lowercase hex digits, read in 1 MiB chunks.
     /// - Parameter url: the file to hash.
-    /// - Throws: the file system's error when the file cannot be opened or read.
+    /// - Throws: ``ChecksumError/unreadable(path:reason:)`` when the file cannot be opened or read.
     public static func sha256Hex(ofFileAt url: URL) throws -> String {
-        try FileDigest.sha256Hex(ofFileAt: url)
+        SHA256.hex(try SHA256.hash(contentsOf: url))
     }
 }
