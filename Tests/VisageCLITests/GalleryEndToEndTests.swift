@@ -3,8 +3,13 @@ import VisageTestSupport
 import XCTest
 
 /// The end-to-end check through the real binary: enrol 20 LFW dev people from one photo
-/// each, identify their other photos (rank-1 ≥ 95 %), and 50 people never enrolled come back
+/// each, identify their other photos (rank-1 ≥ 95 %), and people never enrolled come back
 /// unknown at the default threshold (≥ 90 %).
+///
+/// The strangers are every LFW-dev person with a single photo (1,648 people, none enrolled):
+/// no sample is drawn, so the rate is this gallery's own. Until session 16 the test used every
+/// 32nd of them (50 people), whose rate moves by ±3 points with the draw; that subset is still
+/// counted and printed, with a floor at its measured 43/50.
 final class GalleryEndToEndTests: XCTestCase {
     func testEnrolTwentyIdentifyOthersAndRejectStrangers() throws {
         let dir = try GalleryFixture.temporaryDirectory(self)
@@ -13,9 +18,12 @@ final class GalleryEndToEndTests: XCTestCase {
         let candidates = people.filter { $0.1 >= 4 }
         let enrolled = stride(from: 0, to: candidates.count, by: candidates.count / 20).prefix(20).map { candidates[$0] }
         let strangers = people.filter { $0.1 == 1 }
-        let unknown = stride(from: 0, to: strangers.count, by: strangers.count / 50).prefix(50).map { strangers[$0].0 }
+        let unknown = strangers.map(\.0)
+        let sample = Set(stride(from: 0, to: strangers.count, by: strangers.count / 50).prefix(50).map { strangers[$0].0 })
         XCTAssertEqual(enrolled.count, 20)
-        XCTAssertEqual(unknown.count, 50)
+        XCTAssertGreaterThanOrEqual(unknown.count, 1600)
+        XCTAssertEqual(sample.count, 50)
+        XCTAssertTrue(Set(enrolled.map(\.0)).isDisjoint(with: unknown))
 
         // Enrol each person from their first photo (one process per person, as a user would).
         var truth: [String: String] = [:]   // probe path -> name
@@ -27,6 +35,8 @@ final class GalleryEndToEndTests: XCTestCase {
             for n in 2...min(count, 5) { truth[try GalleryFixture.photo(name, n)] = name }
         }
         let strangerPaths = try unknown.map { try GalleryFixture.photo($0, 1) }
+        let samplePaths = Set(try sample.map { try GalleryFixture.photo($0, 1) })
+        let strangerSet = Set(strangerPaths)
         let stats = try CLI.run(["gallery", "stats", "--json", "--gallery", gallery]).jsonLines()[0]
         XCTAssertEqual(stats["people"] as? Int, 20)
         XCTAssertEqual(stats["faces"] as? Int, 20)
@@ -39,7 +49,7 @@ final class GalleryEndToEndTests: XCTestCase {
         XCTAssertTrue(r.status == 0, "identify: \(r.stderr)")
         let lines = try r.jsonLines()
         XCTAssertEqual(lines.count, probes.count + strangerPaths.count)
-        var correct = 0, unknownCorrect = 0, noFace = 0
+        var correct = 0, unknownCorrect = 0, sampleUnknown = 0, noFace = 0
         // The nearest person's name and distance for every probe and stranger, for the sweep below.
         var probeNearest: [(right: Bool, distance: Double)] = [], strangerNearest: [Double] = []
         for line in lines {
@@ -58,8 +68,11 @@ final class GalleryEndToEndTests: XCTestCase {
                 let top = (first?["candidates"] as? [[String: Any]])?.first?["name"] as? String
                 if top == expected && first?["identity"] as? String == expected { correct += 1 }
             } else {
-                XCTAssertTrue(strangerPaths.contains(image))
-                if first == nil || first?["identity"] is NSNull { unknownCorrect += 1 }
+                XCTAssertTrue(strangerSet.contains(image))
+                if first == nil || first?["identity"] is NSNull {
+                    unknownCorrect += 1
+                    if samplePaths.contains(image) { sampleUnknown += 1 }
+                }
             }
             if let face = first {
                 for key in ["box", "identity", "distance", "threshold", "candidates", "margin", "probability"] {
@@ -73,9 +86,9 @@ final class GalleryEndToEndTests: XCTestCase {
         }
         let rank1 = Double(correct) / Double(probes.count)
         let rejected = Double(unknownCorrect) / Double(strangerPaths.count)
-        print(String(format: "gallery e2e: rank-1 %d/%d = %.1f%%, strangers unknown %d/%d = %.1f%%, no face in %d images, identify %.1f s for %d images",
-                     correct, probes.count, rank1 * 100, unknownCorrect, strangerPaths.count, rejected * 100, noFace, seconds,
-                     probes.count + strangerPaths.count))
+        print(String(format: "gallery e2e: rank-1 %d/%d = %.1f%%, strangers unknown %d/%d = %.1f%% (the former 50-person sample: %d/50), no face in %d images, identify %.1f s for %d images",
+                     correct, probes.count, rank1 * 100, unknownCorrect, strangerPaths.count, rejected * 100, sampleUnknown,
+                     noFace, seconds, probes.count + strangerPaths.count))
         for t in [0.45, 0.5, 0.55, 0.5676, 0.6] {
             let hits = probeNearest.filter { $0.right && $0.distance < t }.count
             let unknown = strangerNearest.filter { $0 >= t }.count
@@ -83,11 +96,13 @@ final class GalleryEndToEndTests: XCTestCase {
                          t, hits, probeNearest.count, unknown, strangerNearest.count))
         }
         XCTAssertGreaterThanOrEqual(rank1, 0.95)
-        // The target is ≥ 90 % of strangers unknown at the default threshold. The default
-        // for 20 people is 0.5676 (one stranger in 20 named on the held-out people, docs/cli.md);
-        // these 50 strangers are harder than the held-out ones: 43/50 = 86 % with the default
-        // `--upsample auto` (44/50 at upsample 1; 39/50 at dlib's 0.6). This floor guards the
-        // measured figure; the sweep above prints other thresholds.
-        XCTAssertGreaterThanOrEqual(rejected, 0.86)
+        // The target: ≥ 90 % of strangers unknown at the default threshold (0.5676 for 20
+        // people, docs/cli.md). Measured 1,526 / 1,648 = 92.6 % (session 16). This gallery is
+        // harder than the held-out random ones (95.5 %): two of its people, Kim Ryong-sung and
+        // Thaksin Shinawatra, are each other's nearest neighbour at 0.43 and together take 61 of
+        // the 122 strangers named — dlib's model packs East Asian faces closer together.
+        XCTAssertGreaterThanOrEqual(rejected, 0.90)
+        // The former sample of 50 (every 32nd stranger): 43/50 with `--upsample auto`.
+        XCTAssertGreaterThanOrEqual(sampleUnknown, 43)
     }
 }
