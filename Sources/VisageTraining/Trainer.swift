@@ -20,6 +20,8 @@ public final class Trainer {
     public let configuration: TrainingConfiguration
     /// Pairs verified at the end of every epoch, if any.
     public var validation: ValidationSet?
+    /// Validate after every this many epochs (and always after the last one); at least 1.
+    public var validationInterval = 1
     /// The optimiser and its state.
     public private(set) var optimizer: any Optimizer
     /// Completed epochs.
@@ -84,6 +86,12 @@ public final class Trainer {
                           triplets: triplets.count, learningRate: rate)
     }
 
+    /// Whether `run` validates after this epoch (1-based): every ``validationInterval`` epochs
+    /// and after the last.
+    public func validatesAfter(epoch: Int) -> Bool {
+        epoch % max(validationInterval, 1) == 0 || epoch == configuration.epochs
+    }
+
     /// Verifies the validation pairs with the current weights (batch norms in inference mode).
     public func validate() -> VerificationMetrics? {
         validation?.evaluate(network.inferenceLayer(), batchSize: configuration.batch.size)
@@ -134,7 +142,8 @@ public final class Trainer {
 
     /// Trains until the configured number of epochs or until `shouldStop` returns true.
     ///
-    /// After every epoch the validation pairs are verified and, when `checkpointURL` is given,
+    /// After every epoch (every ``validationInterval`` epochs and the last for the validation
+    /// pairs) the validation pairs are verified and, when `checkpointURL` is given,
     /// a checkpoint is written there; when `bestCheckpointURL` is given, the epoch whose
     /// validation accuracy beats ``bestValidationAccuracy`` is also written there (the first
     /// validated epoch always is). When `shouldStop` becomes true (checked between batches)
@@ -177,7 +186,8 @@ public final class Trainer {
             epoch += 1
             let report = EpochReport(epoch: epoch, loss: lossSum / Float(max(batches.count, 1)),
                                      activeFraction: activeSum / Float(max(batches.count, 1)),
-                                     imagesPerSecond: Double(images) / seconds, seconds: seconds, validation: validate())
+                                     imagesPerSecond: Double(images) / seconds, seconds: seconds,
+                                     validation: validatesAfter(epoch: epoch) ? validate() : nil)
             reports.append(report)
             onEvent(.epoch(report))
             var notes = ["loss": String(report.loss)]

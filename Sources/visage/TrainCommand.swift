@@ -57,6 +57,9 @@ struct TrainCommand: ParsableCommand {
     @Flag(name: .long, help: "Validate with test-time flip averaging (each image embedded as the mean of it and its mirror image).")
     var valFlipAverage = false
 
+    @Option(name: .long, help: "Validate after every N epochs (and after the last). (default: 1)")
+    var valEvery = 1
+
     @Option(name: .long, help: "Validate with test-time shift averaging: each image also embedded shifted by this many pixels left, right, up and down, all views averaged (0 = off).")
     var valShiftAverage = 0
 
@@ -108,6 +111,7 @@ struct TrainCommand: ParsableCommand {
         if let lr, !(lr > 0) { throw ValidationError("--lr must be > 0") }
         guard (0...1).contains(erase) else { throw ValidationError("--erase must be in [0, 1]") }
         guard valShiftAverage >= 0 else { throw ValidationError("--val-shift-average must be ≥ 0") }
+        guard valEvery >= 1 else { throw ValidationError("--val-every must be ≥ 1") }
         if bestOut != nil {
             guard valPairs != nil || valDir != nil else { throw ValidationError("--best-out needs --val-pairs or --val-dir") }
             guard bestOut != out else { throw ValidationError("--best-out must differ from --out") }
@@ -145,6 +149,7 @@ struct TrainCommand: ParsableCommand {
             negatives: negatives, augmentation: augmentation, seed: seed)
         let trainer = try Trainer(network: network, architecture: arch.rawValue, dataset: data,
                                   configuration: configuration, validation: validation)
+        trainer.validationInterval = valEvery
         let outURL = URL(fileURLWithPath: out)
         let bestURL = bestOut.map { URL(fileURLWithPath: $0) }
         if resume {

@@ -89,6 +89,30 @@ final class CheckpointTests: XCTestCase {
         XCTAssertEqual(try Checkpoint.read(last).epoch, 6)
     }
 
+    func testValidationIntervalValidatesEveryNthAndTheLastEpochAndChangesNothingElse() throws {
+        let data = SyntheticIdentitiesTests.syntheticDataset(identities: 6, images: 4, seed: 1)
+        let held = SyntheticIdentitiesTests.syntheticDataset(identities: 5, images: 3, seed: 7)
+        let configuration = TrainingConfiguration(epochs: 5, batch: try BatchShape(identities: 3, imagesPerIdentity: 4),
+                                                  optimizer: .adam, learningRate: 0.01, seed: 11)
+        func run(interval: Int) throws -> (Trainer, TrainingSummary) {
+            let t = try Trainer(network: SyntheticIdentitiesTests.smallNetwork(seed: 2), architecture: "small", dataset: data,
+                                configuration: configuration, validation: ValidationSet(allPairsOf: held))
+            t.validationInterval = interval
+            return (t, try t.run())
+        }
+        let (every, everySummary) = try run(interval: 1)
+        let (third, thirdSummary) = try run(interval: 3)
+        XCTAssertEqual(everySummary.reports.filter { $0.validation != nil }.map(\.epoch), [1, 2, 3, 4, 5])
+        XCTAssertEqual(thirdSummary.reports.filter { $0.validation != nil }.map(\.epoch), [3, 5])
+        // Validation runs in inference mode and draws no random numbers: the weights and the
+        // validated epochs' figures are those of the run that validates every epoch.
+        for (a, b) in zip(third.network.parameters, every.network.parameters) { XCTAssertEqual(a.value, b.value, a.key) }
+        for epoch in [3, 5] {
+            XCTAssertEqual(thirdSummary.reports[epoch - 1].validation?.accuracy, everySummary.reports[epoch - 1].validation?.accuracy)
+        }
+        XCTAssertEqual(thirdSummary.reports.map(\.loss), everySummary.reports.map(\.loss))
+    }
+
     func testCheckpointKeepsModelKeysAndHidesOptimizerState() throws {
         let t = try trainer(epochs: 1, optimizer: .adam)
         _ = try t.run()
