@@ -142,9 +142,9 @@ public final class Trainer {
 
     /// Trains until the configured number of epochs or until `shouldStop` returns true.
     ///
-    /// After every epoch (every ``validationInterval`` epochs and the last for the validation
-    /// pairs) the validation pairs are verified and, when `checkpointURL` is given,
-    /// a checkpoint is written there; when `bestCheckpointURL` is given, the epoch whose
+    /// After every epoch a checkpoint is written to `checkpointURL` when it is given. After every
+    /// ``validationInterval``-th epoch and the last, the validation pairs are verified too, and
+    /// when `bestCheckpointURL` is given, the validated epoch whose
     /// validation accuracy beats ``bestValidationAccuracy`` is also written there (the first
     /// validated epoch always is). When `shouldStop` becomes true (checked between batches)
     /// the current weights are saved at once and the run ends; the checkpoint records the

@@ -57,7 +57,7 @@ struct TrainCommand: ParsableCommand {
     @Flag(name: .long, help: "Validate with test-time flip averaging (each image embedded as the mean of it and its mirror image).")
     var valFlipAverage = false
 
-    @Option(name: .long, help: "Validate after every N epochs (and after the last). (default: 1)")
+    @Option(name: .long, help: "Validate after every N epochs (and after the last).")
     var valEvery = 1
 
     @Option(name: .long, help: "Validate with test-time shift averaging: each image also embedded shifted by this many pixels left, right, up and down, all views averaged (0 = off).")

@@ -71,6 +71,8 @@ public struct ModelStore: Sendable, Equatable {
         let actual: String
         do {
             actual = try Self.sha256Hex(ofFileAt: url)
+        } catch let ChecksumError.unreadable(_, reason) {
+            throw ModelStoreError.unreadable(file, path: url.path, reason: reason)
         } catch {
             throw ModelStoreError.unreadable(file, path: url.path, reason: "\(error)")
         }
