@@ -15,9 +15,10 @@ final class InferencePlanTests: XCTestCase {
                       padding: padding, activation: relu ? .relu : .identity)
     }
 
-    private func check(_ net: Sequential, input shape: [Int], winograd: Bool = false, file: StaticString = #filePath,
-                       line: UInt = #line) throws {
-        let plan = try XCTUnwrap(InferencePlan(net, winograd: winograd), "the plan must support this network",
+    private func check(_ net: Sequential, input shape: [Int], winograd: Bool = false, packed: Bool = false,
+                       file: StaticString = #filePath, line: UInt = #line) throws {
+        let plan = try XCTUnwrap(InferencePlan(net, winograd: winograd, packed: packed),
+                                 "the plan must support this network",
                                  file: file, line: line)
         let x = randomTensor(shape, seed: 99)
         let expected = net.forwardLayerByLayer(x)
@@ -59,6 +60,29 @@ final class InferencePlanTests: XCTestCase {
         ])
         try check(net, input: [4, 3, 13, 11], winograd: true)
         try check(net, input: [1, 3, 13, 11], winograd: true)
+    }
+
+    /// A plan built with `packed: true` runs the products of at most
+    /// ``PackedGemmKernel/maximumColumns`` columns on the packed weights (when the CPU has AVX2):
+    /// 1×1 convolutions on the input itself, every other geometry (strides, asymmetric kernels and
+    /// padding) through the im2col written into the kernel's tiles, slices of a concatenation, and
+    /// the scaled residual that accumulates into its shortcut. Batches of one and two samples fit
+    /// the limit; a larger input takes sgemm for the early layers and the kernel for the late ones.
+    func testPackedWeightsMatchTheLayers() throws {
+        let net = Sequential([
+            conv(18, 3, 3, 3, stride: 2, padding: .explicit(.zero)),
+            conv(17, 18, 1, 1, relu: false),
+            conv(20, 17, 1, 7), conv(20, 20, 7, 1, bias: false),
+            conv(19, 20, 3, 3, padding: .explicit(Padding(top: 0, bottom: 2, left: 1, right: 0))),
+            Branches([conv(16, 19, 3, 3), conv(33, 19, 1, 1)]),
+            Residual(body: Sequential([conv(49, 49, 1, 1, relu: false)]), scale: 0.25, activation: .relu),
+            Residual(body: Sequential([conv(49, 49, 3, 3, relu: false)]), scale: 1, activation: .identity),
+            conv(8, 49, 3, 3, stride: 2, padding: .explicit(Padding(1))),
+            GlobalAveragePool(), Flatten(),
+        ])
+        try check(net, input: [1, 3, 13, 11], packed: true)
+        try check(net, input: [2, 3, 11, 9], packed: true)
+        try check(net, input: [2, 3, 23, 21], winograd: true, packed: true)
     }
 
     func testInceptionResNetBlockAndReduction() throws {

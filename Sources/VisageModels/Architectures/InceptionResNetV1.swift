@@ -139,7 +139,7 @@ public struct InceptionResNetV1: Sendable {
             epsilon: 1e-3))
         try w.finish()
         network = Sequential(layers)
-        plan = InferencePlan(network, winograd: true)
+        plan = InferencePlan(network, winograd: true, packed: true)
     }
 
     /// Raw embeddings for a batch, through the compiled plan (the same function as

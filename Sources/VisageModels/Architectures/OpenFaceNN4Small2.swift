@@ -122,7 +122,7 @@ public struct OpenFaceNN4Small2: Sendable {
         network = try LayerSpec.inferenceChain(Self.architecture, weights: &w)
         storedParameterCount = w.consumedParameterCount
         try w.finish(ignoring: ["inception_5a_3x3_conv2_m", "inception_5a_3x3_conv2_v"])
-        plan = InferencePlan(network, winograd: true)
+        plan = InferencePlan(network, winograd: true, packed: true)
     }
 
     /// Unit-length embeddings for a batch, through the compiled plan (the same function as

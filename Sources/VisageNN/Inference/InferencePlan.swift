@@ -39,17 +39,20 @@ public struct InferencePlan: Sendable {
     /// - Parameter winograd: run stride-1 3 × 3 convolutions with ``WinogradBatchKernel`` where
     ///   the CPU has AVX2/FMA (their filters are transformed once here, so this pays for plans
     ///   that are kept and reused, such as a model's).
-    public init?(_ network: Sequential, winograd: Bool = false) {
-        guard let steps = Self.compile(network.layers, winograd: winograd) else { return nil }
+    /// - Parameter packed: also pack every convolution's weights once for ``PackedGemmKernel``,
+    ///   which then runs the products with few columns (a batch of one's late layers) in place of
+    ///   sgemm; a second copy of the weights, so again for plans that are kept.
+    public init?(_ network: Sequential, winograd: Bool = false, packed: Bool = false) {
+        guard let steps = Self.compile(network.layers, winograd: winograd, packed: packed) else { return nil }
         self.steps = steps
         self.network = network
     }
 
-    static func compile(_ layers: [any Layer], winograd: Bool) -> [Step]? {
+    static func compile(_ layers: [any Layer], winograd: Bool, packed: Bool) -> [Step]? {
         var steps: [Step] = []
         for layer in layers {
             switch layer {
-            case let conv as Conv2D: steps.append(.conv(PlanConvolution(conv, winograd: winograd)))
+            case let conv as Conv2D: steps.append(.conv(PlanConvolution(conv, winograd: winograd, packed: packed)))
             case let pool as Pool2D: steps.append(.pool(pool))
             case let pad as ZeroPad2D: steps.append(.pad(pad.padding))
             case is GlobalAveragePool: steps.append(.globalAverage)
@@ -61,20 +64,20 @@ public struct InferencePlan: Sendable {
             case is ChannelSoftmax: steps.append(.softmax)
             case let l2 as L2Normalize: steps.append(.l2(l2.epsilon))
             case let seq as Sequential:
-                guard let inner = compile(seq.layers, winograd: winograd) else { return nil }
+                guard let inner = compile(seq.layers, winograd: winograd, packed: packed) else { return nil }
                 steps += inner
             case let b as Branches:
                 var branches: [[Step]] = []
                 for branch in b.branches {
-                    guard let inner = compile([branch], winograd: winograd) else { return nil }
+                    guard let inner = compile([branch], winograd: winograd, packed: packed) else { return nil }
                     branches.append(inner)
                 }
                 steps.append(.branches(b, branches))
             case let r as Residual:
-                guard let body = compile([r.body], winograd: winograd) else { return nil }
+                guard let body = compile([r.body], winograd: winograd, packed: packed) else { return nil }
                 var shortcut: [Step]?
                 if let s = r.shortcut {
-                    guard let inner = compile([s], winograd: winograd) else { return nil }
+                    guard let inner = compile([s], winograd: winograd, packed: packed) else { return nil }
                     shortcut = inner
                 }
                 steps.append(.residual(r, body: body, shortcut: shortcut))

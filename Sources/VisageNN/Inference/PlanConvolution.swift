@@ -1,9 +1,13 @@
+import CVisageKernels
+
 // Layout: CNHW in and out (see ChannelMajor). Weight [O, K], K = I·KH·KW in (i, ky, kx) order —
 // Conv2D's [O, I, KH, KW] flattened. Output rows r = n·Ho + oy of the whole batch are processed
 // in bands: im2col of a band (columns j = (r − r0)·Wo + ox), one sgemm writing straight into
 // the output [O, N·Ho·Wo] (row stride N·Ho·Wo), then bias and ReLU on the band while it is warm.
 // A 1×1 stride-1 unpadded convolution reads its input as the column matrix: one sgemm, no copy.
 // A stride-1 3×3 one with enough channels and tiles runs WinogradBatchKernel instead (no im2col).
+// A product with few columns (a batch of one's late layers) runs PackedGemmKernel, whose weights
+// were packed when the plan was built, on the input itself (1×1) or on one im2col of the batch.
 
 /// A ``Conv2D`` prepared for a plan: one wide sgemm per band of the batch's output rows.
 struct PlanConvolution: @unchecked Sendable {
@@ -13,18 +17,22 @@ struct PlanConvolution: @unchecked Sendable {
     let o: Int, i: Int, k: Int
     /// The same convolution by Winograd's F(2×2, 3×3), when it applies.
     let winograd: WinogradBatchKernel?
+    /// The same weights packed for products with few columns, when asked for.
+    let packed: PackedGemmKernel?
 
     /// The largest im2col band in floats (16 MB): wide enough for efficient sgemms, small enough
     /// for glibc to reuse freed blocks without fresh page faults.
     static let bandBudget = 4 << 20
 
-    /// Prepares `conv`; with `winograd`, also its Winograd form when ``WinogradBatchKernel`` takes it.
-    init(_ conv: Conv2D, winograd: Bool = false) {
+    /// Prepares `conv`; with `winograd`, also its Winograd form when ``WinogradBatchKernel`` takes it;
+    /// with `packed`, also its weights packed for ``PackedGemmKernel``.
+    init(_ conv: Conv2D, winograd: Bool = false, packed: Bool = false) {
         self.conv = conv
         o = conv.outChannels
         i = conv.inChannels
         k = conv.weight.count / max(conv.outChannels, 1)
         self.winograd = winograd ? WinogradBatchKernel(conv) : nil
+        self.packed = packed ? PackedGemmKernel(conv) : nil
     }
 
     /// The output's NCHW shape for a CNHW input.
@@ -43,6 +51,10 @@ struct PlanConvolution: @unchecked Sendable {
         if let winograd, alpha == 1, !accumulate, WinogradBatchKernel.pays(n: x.n, ho: ho, wo: wo) {
             winograd.run(x.base, n: x.n, h: x.h, w: x.w, padTop: pad.top, padLeft: pad.left, out: out.base, ho: ho,
                          wo: wo, pool: x.pool)
+            return
+        }
+        if let packed, PackedGemmKernel.pays(columns: ldc) {
+            runPacked(packed, x, into: out, pad: pad, alpha: alpha, accumulate: accumulate)
             return
         }
         let beta: Float = accumulate ? 1 : 0
@@ -66,6 +78,29 @@ struct PlanConvolution: @unchecked Sendable {
                 epilogue(out.base + r0 * wo, count: cols, ldc: ldc, alpha: alpha)
                 r0 = r1
             }
+        }
+    }
+
+    /// ``run(_:into:alpha:accumulate:)`` by the packed weights: on the input itself for a 1×1
+    /// stride-1 unpadded convolution, else on the im2col of the whole batch, written straight into the
+    /// kernel's tiles.
+    private func runPacked(_ packed: PackedGemmKernel, _ x: ChannelMajor, into out: ChannelMajor, pad: Padding,
+                           alpha: Float, accumulate: Bool) {
+        let columns = out.row
+        if conv.kernel == (1, 1) && conv.stride == (1, 1) && pad == .zero {
+            packed.run(b: x.base, ldb: x.row, columns: columns, c: out.base, ldc: columns, alpha: alpha,
+                       accumulate: accumulate, pool: x.pool)
+            return
+        }
+        let (kh, kw) = conv.kernel
+        let (sy, sx) = conv.stride
+        let (ho, wo, xBits) = (out.h, out.w, UInt(bitPattern: x.base))
+        packed.run(columns: columns, c: out.base, ldc: columns, alpha: alpha, accumulate: accumulate,
+                   pool: x.pool) { t0, t1, tiles in
+            visage_packed_gemm_pack_im2col(UnsafePointer<Float>(bitPattern: xBits)!, Int32(x.n), Int32(x.c),
+                                           Int32(x.h), Int32(x.w), Int32(kh), Int32(kw), Int32(sy), Int32(sx),
+                                           Int32(pad.top), Int32(pad.left), Int32(ho), Int32(wo), Int32(t0),
+                                           Int32(t1), tiles)
         }
     }
 

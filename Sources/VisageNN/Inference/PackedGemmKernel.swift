@@ -1,0 +1,129 @@
+import CVisageKernels
+
+// Layout: the weights [O, K] are packed once into panels of 16 output channels
+// (CVisageKernels/packed_gemm.c); each call packs the right factor B [K, N] into tiles of six
+// columns, then the threads take ranges of panels (or, with fewer panels than threads, ranges of
+// tiles) and write C = act(alpha · (W · B + bias) + [C]) straight into the row-major output.
+
+/// A convolution's weights packed once for products with few columns: the late layers of a
+/// batch of one (3 × 3 to 12 × 12 planes), where OpenBLAS would pack the weights again on every
+/// call and its kernels, shaped for wide products, run at half speed. Used by the compiled plans
+/// that are kept between calls (the course's encoders), in place of sgemm.
+public struct PackedGemmKernel: Sendable {
+    /// W packed by `visage_packed_gemm_pack_a`.
+    private let packed: [Float]
+    /// Per-row bias, `rows` values, or empty.
+    private let bias: [Float]
+    /// Rows of W (output channels) and its shared dimension K.
+    public let rows: Int, depth: Int
+    /// Whether a ReLU follows the sum.
+    public let relu: Bool
+
+    /// The widest product (columns of B) that takes this kernel; wider ones run sgemm, whose
+    /// kernels are as fast there and pack the weights once for many columns (measured on
+    /// FaceNet-160 and NN4.small2 at batch 1, docs/engine.md).
+    public static let maximumColumns = 64
+
+    /// Whether this CPU runs the kernel (AVX2 and FMA).
+    public static var isAvailable: Bool { visage_cpu_has_avx2() == 1 }
+
+    /// Whether a product with `columns` columns should take the kernel.
+    public static func pays(columns: Int) -> Bool { columns <= maximumColumns }
+
+    /// Packs the row-major `rows` × `depth` matrix `weight`; `nil` without AVX2/FMA.
+    /// - Parameters:
+    ///   - bias: `rows` values added to each row's sums, or `nil`.
+    ///   - relu: whether the output is clamped at zero.
+    public init?(weight: [Float], rows: Int, depth: Int, bias: [Float]?, relu: Bool) {
+        guard Self.isAvailable, rows > 0, depth > 0, weight.count == rows * depth else { return nil }
+        precondition(bias == nil || bias!.count == rows, "bias needs one value per row")
+        self.rows = rows
+        self.depth = depth
+        self.relu = relu
+        self.bias = bias ?? []
+        let count = visage_packed_gemm_a_count(Int32(rows), Int32(depth))
+        packed = weight.withUnsafeBufferPointer { src in
+            [Float](unsafeUninitializedCapacity: count) { buf, n in
+                visage_packed_gemm_pack_a(src.baseAddress!, Int32(rows), Int32(depth), Int32(depth), buf.baseAddress!)
+                n = count
+            }
+        }
+    }
+
+    /// Packs a convolution's weights ([O, I, KH, KW] as [O, I·KH·KW]), bias and activation;
+    /// `nil` for activations other than identity and ReLU, or without AVX2/FMA.
+    public init?(_ conv: Conv2D) {
+        guard conv.activation == .identity || conv.activation == .relu else { return nil }
+        let rows = conv.outChannels
+        self.init(weight: conv.weight.storage, rows: rows, depth: conv.weight.count / max(rows, 1),
+                  bias: conv.bias?.storage, relu: conv.activation == .relu)
+    }
+
+    /// Writes `act(alpha · (W · B + bias))` into C, or adds `alpha · (W · B + bias)` to C first
+    /// when `accumulate`.
+    /// - Parameters:
+    ///   - b: B, `depth` × `columns`, row stride `ldb`.
+    ///   - c: C, `rows` × `columns`, row stride `ldc`.
+    ///   - pool: where the packed copy of B comes from.
+    public func run(b: UnsafePointer<Float>, ldb: Int, columns: Int, c: UnsafeMutablePointer<Float>, ldc: Int,
+                    alpha: Float = 1, accumulate: Bool = false, pool: BufferPool) {
+        let (k, n, bBits) = (Int32(depth), Int32(columns), UInt(bitPattern: b))
+        run(columns: columns, c: c, ldc: ldc, alpha: alpha, accumulate: accumulate, pool: pool) { t0, t1, tiles in
+            visage_packed_gemm_pack_b(UnsafePointer<Float>(bitPattern: bBits)!, k, n, Int32(ldb), Int32(t0), Int32(t1),
+                                      tiles)
+        }
+    }
+
+    /// ``run(b:ldb:columns:c:ldc:alpha:accumulate:pool:)`` with B given by what it packs: `pack(t0,
+    /// t1, tiles)` writes tiles `t0 ..< t1` of B as `visage_packed_gemm_pack_b` would (calls on
+    /// disjoint ranges run at once).
+    func run(columns: Int, c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float, accumulate: Bool,
+             pool: BufferPool, pack: (Int, Int, UnsafeMutablePointer<Float>) -> Void) {
+        guard columns > 0 else { return }
+        let (m, k, n) = (Int32(rows), Int32(depth), Int32(columns))
+        let tiles = Int(visage_packed_gemm_tiles(n))
+        let panels = (rows + Int(VISAGE_PACKED_GEMM_ROWS) - 1) / Int(VISAGE_PACKED_GEMM_ROWS)
+        let tileBuffer = pool.allocate(visage_packed_gemm_b_count(k, n))
+        defer { pool.release(tileBuffer) }
+        let (tBits, cBits) = (UInt(bitPattern: tileBuffer), UInt(bitPattern: c))
+        let workers = min(Backend.threads, max(panels, tiles))
+        // With as many panels as threads each thread reads only its panels of W (the point of
+        // this kernel: W dominates the traffic), after all tiles of B are packed; otherwise each
+        // packs and multiplies its own range of tiles.
+        let byPanels = panels >= workers
+        let tilesPerWorker = (tiles + workers - 1) / workers
+        if byPanels {
+            Backend.parallelFor(workers, elements: depth * columns) { worker in
+                let t0 = min(tiles, worker * tilesPerWorker), t1 = min(tiles, t0 + tilesPerWorker)
+                guard t1 > t0 else { return }
+                pack(t0, t1, UnsafeMutablePointer<Float>(bitPattern: tBits)!)
+            }
+        }
+        let panelsPerWorker = (panels + workers - 1) / workers
+        packed.withUnsafeBufferPointer { w in
+            bias.withUnsafeBufferPointer { bias in
+                let wBits = UInt(bitPattern: w.baseAddress!)
+                let biasBits = bias.isEmpty ? 0 : UInt(bitPattern: bias.baseAddress!)
+                let relu: Int32 = self.relu ? 1 : 0
+                Backend.parallelFor(workers) { worker in
+                    var (p0, p1, t0, t1) = (0, panels, 0, tiles)
+                    if byPanels {
+                        p0 = min(panels, worker * panelsPerWorker)
+                        p1 = min(panels, p0 + panelsPerWorker)
+                    } else {
+                        t0 = min(tiles, worker * tilesPerWorker)
+                        t1 = min(tiles, t0 + tilesPerWorker)
+                        guard t1 > t0 else { return }
+                        pack(t0, t1, UnsafeMutablePointer<Float>(bitPattern: tBits)!)
+                    }
+                    guard p1 > p0 else { return }
+                    visage_packed_gemm_avx2(UnsafePointer<Float>(bitPattern: wBits)!, m, k,
+                                            UnsafePointer<Float>(bitPattern: tBits)!, n, Int32(p0), Int32(p1),
+                                            Int32(t0), Int32(t1), UnsafePointer<Float>(bitPattern: biasBits),
+                                            alpha, accumulate ? 1 : 0, relu,
+                                            UnsafeMutablePointer<Float>(bitPattern: cBits)!, Int32(ldc))
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,70 @@
+import XCTest
+@testable import VisageNN
+
+/// ``PackedGemmKernel`` (CVisageKernels/packed_gemm.c) against a double-precision product: row
+/// counts around the 16-row panels and column counts around the 6-column tiles, strided B and C,
+/// bias, scale, accumulation and ReLU, one panel (the threads split the tiles) and many (they
+/// split the panels).
+final class PackedGemmKernelTests: XCTestCase {
+    private var state: UInt64 = 11
+
+    private func random() -> Float {
+        state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+        return Float(Int((state >> 40) % 2001) - 1000) / 1000
+    }
+
+    private func check(rows m: Int, depth k: Int, columns n: Int, bias withBias: Bool, relu: Bool, alpha: Float,
+                       accumulate: Bool, file: StaticString = #filePath, line: UInt = #line) throws {
+        let weight = (0..<(m * k)).map { _ in random() }
+        let bias = withBias ? (0..<m).map { _ in random() } : nil
+        let (ldb, ldc) = (n + 3, n + 5)
+        let b = (0..<(k * ldb)).map { _ in random() }
+        let before = (0..<(m * ldc)).map { _ in random() }
+        let kernel = try XCTUnwrap(PackedGemmKernel(weight: weight, rows: m, depth: k, bias: bias, relu: relu),
+                                   "the kernel needs AVX2 and FMA", file: file, line: line)
+        var c = before
+        b.withUnsafeBufferPointer { bp in
+            c.withUnsafeMutableBufferPointer { cp in
+                kernel.run(b: bp.baseAddress!, ldb: ldb, columns: n, c: cp.baseAddress!, ldc: ldc, alpha: alpha,
+                           accumulate: accumulate, pool: BufferPool())
+            }
+        }
+        var worst: Double = 0
+        for i in 0..<m {
+            for j in 0..<ldc {
+                let index = i * ldc + j
+                guard j < n else {
+                    XCTAssertEqual(c[index], before[index], "C's padding at (\(i), \(j)) was written",
+                                   file: file, line: line)
+                    continue
+                }
+                var sum = 0.0
+                for kk in 0..<k { sum += Double(weight[i * k + kk]) * Double(b[kk * ldb + j]) }
+                var expected = Double(alpha) * (sum + Double(bias?[i] ?? 0))
+                if accumulate { expected += Double(before[index]) }
+                if relu { expected = max(expected, 0) }
+                worst = max(worst, abs(Double(c[index]) - expected))
+            }
+        }
+        XCTAssertLessThan(worst, 1e-5 * Double(max(k, 1)), "m \(m) k \(k) n \(n)", file: file, line: line)
+    }
+
+    func testProductsOfEveryEdge() throws {
+        for (m, k, n) in [(1, 1, 1), (16, 7, 6), (17, 33, 5), (15, 64, 13), (40, 9, 64), (96, 130, 9), (33, 2, 61)] {
+            try check(rows: m, depth: k, columns: n, bias: false, relu: false, alpha: 1, accumulate: false)
+            try check(rows: m, depth: k, columns: n, bias: true, relu: true, alpha: 1, accumulate: false)
+            try check(rows: m, depth: k, columns: n, bias: true, relu: true, alpha: 0.17, accumulate: true)
+            try check(rows: m, depth: k, columns: n, bias: false, relu: false, alpha: -2, accumulate: true)
+        }
+    }
+
+    func testRejectsMismatchedWeights() {
+        XCTAssertNil(PackedGemmKernel(weight: [1, 2, 3], rows: 2, depth: 2, bias: nil, relu: false))
+        XCTAssertNil(PackedGemmKernel(weight: [], rows: 0, depth: 2, bias: nil, relu: false))
+    }
+
+    func testColumnLimit() {
+        XCTAssertTrue(PackedGemmKernel.pays(columns: PackedGemmKernel.maximumColumns))
+        XCTAssertFalse(PackedGemmKernel.pays(columns: PackedGemmKernel.maximumColumns + 1))
+    }
+}
