@@ -3,8 +3,13 @@
 // the same architectures in the same run (Benchmarks/reference/tf_encoders.py) as the reference.
 //
 // Usage: swift run -c release --package-path Benchmarks bench-engine [--python PATH] [--shared DIR] [--compare]
+//        [--rounds N]
 //   --compare also times the layer-by-layer path (Sequential.forwardLayerByLayer, the engine
 //   before inference plans) in the same run.
+//   --rounds N (default 3): each model and batch is timed N times, Visage then TensorFlow right
+//   after it (a TensorFlow process started once answers each request), and the table reports the
+//   medians of the N times and of the N ratios. This machine's speed drifts by up to 1.7× between
+//   minutes; measured back to back, the two sides see the same state.
 import Foundation
 import Visage
 import VisageFormats
@@ -40,14 +45,6 @@ func sgemmGFLOPS(_ n: Int) -> Double {
     return 2 * Double(n * n * n) / t / 1e9
 }
 
-struct Row {
-    let model: String
-    let gflopPerFace: Double
-    var msPerFace: [Int: Double] = [:]
-    /// The same network run layer by layer (the engine before plans), for comparison.
-    var layerByLayer: [Int: Double] = [:]
-}
-
 let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent().deletingLastPathComponent()
 let shared = URL(fileURLWithPath: argument("--shared") ?? root.deletingLastPathComponent().appendingPathComponent("shared/data").path)
@@ -60,78 +57,145 @@ print("back end: \(Backend.info)")
 let peak = profile == nil ? sgemmGFLOPS(1024) : 1
 print(String(format: "sgemm 1024³: %.1f GFLOP/s", peak))
 
-var rows: [Row] = []
-func bench(_ name: String, _ network: Sequential, size: Int, forward: (Tensor) -> Tensor) {
-    let macs = network.multiplyAdds(for: [1, 3, size, size])
-    var row = Row(model: name, gflopPerFace: 2 * Double(macs) / 1e9)
-    if let profile {
-        guard profile[0] == name, let batch = Int(profile[1]) else { return }
-        let x = Tensor(shape: [batch, 3, size, size], repeating: 0.5)
-        let repeats = profile.count > 2 ? Int(profile[2]) ?? 1 : 1
-        for _ in 0..<repeats {
-            let t0 = DispatchTime.now().uptimeNanoseconds
-            _ = forward(x)
-            print(name, batch, Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6, "ms")
-        }
-        return
-    }
-    for batch in [1, 32] {
-        var x = Tensor(shape: [batch, 3, size, size])
-        for i in 0..<x.count { x.storage[i] = Float(i % 251) / 251 }
-        let t = median(batch == 1 ? 20 : 5) { _ = forward(x) }
-        row.msPerFace[batch] = 1000 * t / Double(batch)
-        if CommandLine.arguments.contains("--compare") {
-            let old = median(batch == 1 ? 10 : 3) { _ = network.forwardLayerByLayer(x) }
-            row.layerByLayer[batch] = 1000 * old / Double(batch)
-        }
-    }
-    rows.append(row)
+/// One model's timings: Visage's and TensorFlow's ms per face per batch, one value per round.
+struct Row {
+    let model: String
+    let gflopPerFace: Double
+    var visage: [Int: [Double]] = [:]
+    var tensorflow: [Int: [Double]] = [:]
+    /// The same network run layer by layer (the engine before plans), for comparison.
+    var layerByLayer: [Int: Double] = [:]
 }
 
+/// TensorFlow-CPU running `tf_encoders.py --serve`: the models are built once, then each request
+/// times one model and batch.
+final class TensorFlowReference {
+    private let process = Process()
+    private let input = Pipe(), output = Pipe()
+    private var buffer = Data()
+
+    /// Starts the server and waits for its "ready"; `nil` when it does not start.
+    init?(python: String, script: String) {
+        process.executableURL = URL(fileURLWithPath: python)
+        process.arguments = [script, "--serve"]
+        process.standardInput = input
+        process.standardOutput = output
+        do { try process.run() } catch { return nil }
+        guard readLine() == "ready" else { return nil }
+    }
+
+    /// TensorFlow's median ms per face over `repeats` passes of `batch` images.
+    func msPerFace(_ model: String, batch: Int, repeats: Int) -> Double? {
+        input.fileHandleForWriting.write(Data("\(model) \(batch) \(repeats)\n".utf8))
+        guard let line = readLine(),
+              let obj = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else { return nil }
+        return obj["ms_per_face"] as? Double
+    }
+
+    private func readLine() -> String? {
+        while true {
+            if let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
+                let line = String(decoding: buffer[buffer.startIndex..<newline], as: UTF8.self)
+                buffer.removeSubrange(buffer.startIndex...newline)
+                return line
+            }
+            let chunk = output.fileHandleForReading.availableData
+            if chunk.isEmpty { return nil }
+            buffer.append(chunk)
+        }
+    }
+
+    deinit {
+        try? input.fileHandleForWriting.close()
+        process.waitUntilExit()
+    }
+}
+
+/// A model to time: its network (for FLOPs and --compare), input size and forward pass.
+struct Model {
+    let name: String
+    let network: Sequential
+    let size: Int
+    let forward: (Tensor) -> Tensor
+}
+
+var models: [Model] = []
 do {
     let keras = try KerasWeights(contentsOf: store.url(for: .facenetKeras, verify: false))
     let facenet = try InceptionResNetV1(weights: WeightSource(keras: keras))
-    bench("facenet-160", facenet.network, size: 160, forward: facenet.forward)
+    models.append(Model(name: "facenet-160", network: facenet.network, size: 160, forward: facenet.forward))
     let csv = try OpenFaceCSV.load(directory: shared.appendingPathComponent("openface-nn4.small2.v1-csv"),
                                    missing: .fillDeterministic)
     let nn4 = try OpenFaceNN4Small2(weights: WeightSource(csv.tensors))
-    bench("openface-nn4", nn4.network, size: 96, forward: nn4.forward)
+    models.append(Model(name: "openface-nn4", network: nn4.network, size: 96, forward: nn4.forward))
 } catch {
     print("error: \(error)")
     exit(2)
 }
-if profile != nil { exit(0) }
 
-// The reference: TensorFlow-CPU on the same architectures, in the same run.
-var tf: [String: Any] = [:]
-let python = argument("--python") ?? "/opt/bench-venv/bin/python"
-if FileManager.default.isExecutableFile(atPath: python) {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: python)
-    p.arguments = [root.appendingPathComponent("Benchmarks/reference/tf_encoders.py").path, "--repeats", "10"]
-    let pipe = Pipe()
-    p.standardOutput = pipe
-    try? p.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    p.waitUntilExit()
-    if let line = String(decoding: data, as: UTF8.self).split(separator: "\n").last,
-       let obj = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] {
-        tf = obj
+if let profile {
+    for model in models where model.name == profile[0] {
+        guard let batch = Int(profile[1]) else { break }
+        let x = Tensor(shape: [batch, 3, model.size, model.size], repeating: 0.5)
+        let repeats = profile.count > 2 ? Int(profile[2]) ?? 1 : 1
+        for _ in 0..<repeats {
+            let t0 = DispatchTime.now().uptimeNanoseconds
+            _ = model.forward(x)
+            print(model.name, batch, Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6, "ms")
+        }
     }
+    exit(0)
+}
+
+// The reference: TensorFlow-CPU on the same architectures, in the same run, interleaved.
+let python = argument("--python") ?? "/opt/bench-venv/bin/python"
+let script = root.appendingPathComponent("Benchmarks/reference/tf_encoders.py").path
+var reference: TensorFlowReference?
+if FileManager.default.isExecutableFile(atPath: python) {
+    reference = TensorFlowReference(python: python, script: script)
+    if reference == nil { print("(no TensorFlow reference: \(python) \(script) --serve did not start)") }
 } else {
     print("(no TensorFlow reference: \(python) not found)")
 }
 
-print("\n| model | GFLOP/face | batch | Visage ms/face | GFLOP/s | % of sgemm peak | TensorFlow ms/face | TF ÷ Visage | layer by layer ms/face |")
-print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+let rounds = max(1, Int(argument("--rounds") ?? "3") ?? 3)
+var rows = models.map { model in
+    Row(model: model.name, gflopPerFace: 2 * Double(model.network.multiplyAdds(for: [1, 3, model.size, model.size])) / 1e9)
+}
+for round in 0..<rounds {
+    for (index, model) in models.enumerated() {
+        for batch in [1, 32] {
+            var x = Tensor(shape: [batch, 3, model.size, model.size])
+            for i in 0..<x.count { x.storage[i] = Float(i % 251) / 251 }
+            let t = median(batch == 1 ? 20 : 5) { _ = model.forward(x) }
+            rows[index].visage[batch, default: []].append(1000 * t / Double(batch))
+            if let ms = reference?.msPerFace(model.name, batch: batch, repeats: batch == 1 ? 20 : 5) {
+                rows[index].tensorflow[batch, default: []].append(ms)
+            }
+            if round == 0 && CommandLine.arguments.contains("--compare") {
+                let old = median(batch == 1 ? 10 : 3) { _ = model.network.forwardLayerByLayer(x) }
+                rows[index].layerByLayer[batch] = 1000 * old / Double(batch)
+            }
+        }
+    }
+}
+reference = nil
+
+func middle(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
+
+print("\n\(rounds) round(s), each Visage then TensorFlow back to back; medians over the rounds, ratios per round")
+print("\n| model | GFLOP/face | batch | Visage ms/face | GFLOP/s | % of sgemm peak | TensorFlow ms/face | TF ÷ Visage (median) | per round | layer by layer ms/face |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|---|---:|")
 for row in rows {
     for batch in [1, 32] {
-        let ms = row.msPerFace[batch]!
+        let visage = row.visage[batch]!, ms = middle(visage)
         let rate = row.gflopPerFace / (ms / 1000)
-        let tfms = (tf[row.model] as? [String: Any])?["ms_per_face_batch\(batch)"] as? Double
-        print(String(format: "| %@ | %.3f | %d | %.2f | %.1f | %.0f%% | %@ | %@ | %@ |", row.model, row.gflopPerFace, batch, ms,
-                     rate, 100 * rate / peak, tfms.map { String(format: "%.2f", $0) } ?? "–",
-                     tfms.map { String(format: "%.2f×", $0 / ms) } ?? "–",
+        let tf = row.tensorflow[batch] ?? []
+        let ratios = zip(tf, visage).map { $0 / $1 }
+        print(String(format: "| %@ | %.3f | %d | %.2f | %.1f | %.0f%% | %@ | %@ | %@ | %@ |", row.model, row.gflopPerFace, batch,
+                     ms, rate, 100 * rate / peak, tf.isEmpty ? "–" : String(format: "%.2f", middle(tf)),
+                     ratios.isEmpty ? "–" : String(format: "%.2f×", middle(ratios)),
+                     ratios.map { String(format: "%.2f", $0) }.joined(separator: " "),
                      row.layerByLayer[batch].map { String(format: "%.2f", $0) } ?? "–"))
     }
 }
