@@ -91,6 +91,32 @@ public struct Pool2D: Layer {
         let xb = UInt(bitPattern: src), ob = UInt(bitPattern: dst)
         let windows = PoolWindows(h: h, w: w, ho: ho, wo: wo, kh: kh, kw: kw, sy: sy, sx: sx,
                                   padTop: g.pad.top, padLeft: g.pad.left)
+        if windows.padsRows {
+            // Narrow planes: each thread pads its planes' rows into one buffer of its own.
+            let workers = Swift.min(Backend.threads, planes)
+            let columnCounts = windows.columnCounts
+            let perWorker = (planes + workers - 1) / workers
+            Backend.parallelFor(planes * h * w < 1 << 15 ? 1 : workers) { worker in
+                let first = worker * perWorker, last = Swift.min(planes, first + perWorker)
+                let count = workers == 1 || planes * h * w < 1 << 15 ? planes : last - first
+                guard count > 0 else { return }
+                withUnsafeTemporaryAllocation(of: Float.self, capacity: windows.paddedCount) { line in
+                    for plane in first..<(first + count) {
+                        let src = UnsafePointer<Float>(bitPattern: xb)! + plane * h * w
+                        let dst = UnsafeMutablePointer<Float>(bitPattern: ob)! + plane * ho * wo
+                        switch kind {
+                        case .max:
+                            windows.runPadded(MaxReduction(), src, dst, line: line.baseAddress!,
+                                              columnCounts: columnCounts)
+                        case .average(let countsPadding):
+                            windows.runPadded(AverageReduction(divisor: countsPadding ? kh * kw : nil), src, dst,
+                                              line: line.baseAddress!, columnCounts: columnCounts)
+                        }
+                    }
+                }
+            }
+            return
+        }
         Backend.parallelFor(planes, elements: planes * h * w) { plane in
             let src = UnsafePointer<Float>(bitPattern: xb)! + plane * h * w
             let dst = UnsafeMutablePointer<Float>(bitPattern: ob)! + plane * ho * wo
