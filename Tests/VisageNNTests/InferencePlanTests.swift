@@ -77,6 +77,11 @@ final class InferencePlanTests: XCTestCase {
             Branches([conv(16, 19, 3, 3), conv(33, 19, 1, 1)]),
             Residual(body: Sequential([conv(49, 49, 1, 1, relu: false)]), scale: 0.25, activation: .relu),
             Residual(body: Sequential([conv(49, 49, 3, 3, relu: false)]), scale: 1, activation: .identity),
+            conv(12, 49, 1, 1),
+            // One panel: the threads split the columns, and each packs its own; the body reads
+            // neighbouring columns, so it must not write into its own input.
+            Residual(body: Sequential([conv(12, 12, 3, 3, relu: false)]), scale: 0.5, activation: .relu),
+            conv(49, 12, 1, 1),
             conv(8, 49, 3, 3, stride: 2, padding: .explicit(Padding(1))),
             GlobalAveragePool(), Flatten(),
         ])

@@ -4,7 +4,7 @@ import XCTest
 /// ``PackedGemmKernel`` (CVisageKernels/packed_gemm.c) against a double-precision product: row
 /// counts around the 16-row panels and column counts around the 6-column tiles, strided B and C,
 /// bias, scale, accumulation and ReLU, one panel (the threads split the tiles) and many (they
-/// split the panels).
+/// split the panels), up to K = 1,100.
 final class PackedGemmKernelTests: XCTestCase {
     private var state: UInt64 = 11
 
@@ -50,7 +50,7 @@ final class PackedGemmKernelTests: XCTestCase {
     }
 
     func testProductsOfEveryEdge() throws {
-        for (m, k, n) in [(1, 1, 1), (16, 7, 6), (17, 33, 5), (15, 64, 13), (40, 9, 64), (96, 130, 9), (33, 2, 61)] {
+        for (m, k, n) in [(1, 1, 1), (16, 7, 6), (17, 33, 5), (15, 64, 13), (40, 9, 64), (96, 130, 9), (33, 2, 61), (40, 1100, 61)] {
             try check(rows: m, depth: k, columns: n, bias: false, relu: false, alpha: 1, accumulate: false)
             try check(rows: m, depth: k, columns: n, bias: true, relu: true, alpha: 1, accumulate: false)
             try check(rows: m, depth: k, columns: n, bias: true, relu: true, alpha: 0.17, accumulate: true)

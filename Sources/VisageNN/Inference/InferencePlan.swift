@@ -195,7 +195,9 @@ public struct InferencePlan: Sendable {
             let y = run(body.dropLast(), x, owned: false, into: nil)
             let shape = conv.outputShape(y)
             if shape == [s.n, s.c, s.h, s.w] {
-                let reuse = dest == nil && (s.storage !== x.storage || owned)
+                // The shortcut's buffer becomes the output unless the convolution reads it (a body
+                // that is this one convolution): products must not write the memory they read.
+                let reuse = dest == nil && (s.storage !== x.storage || owned) && y.storage !== s.storage
                 let out = reuse ? s : output(dest, x.pool, c: s.c, n: s.n, h: s.h, w: s.w)
                 if !reuse { out.copy(from: s) }
                 conv.run(y, into: out, alpha: layer.scale, accumulate: true)
