@@ -61,6 +61,8 @@ final class PackedGemmKernelTests: XCTestCase {
     func testRejectsMismatchedWeights() {
         XCTAssertNil(PackedGemmKernel(weight: [1, 2, 3], rows: 2, depth: 2, bias: nil, relu: false))
         XCTAssertNil(PackedGemmKernel(weight: [], rows: 0, depth: 2, bias: nil, relu: false))
+        XCTAssertNil(PackedGemmKernel(weight: [1, 2, 3, 4], rows: 2, depth: 2, bias: [1], relu: false))
+        XCTAssertNotNil(PackedGemmKernel(weight: [1, 2, 3, 4], rows: 2, depth: 2, bias: [1, 2], relu: false))
     }
 
     func testColumnLimit() {

@@ -30,13 +30,14 @@ public struct PackedGemmKernel: Sendable {
     /// Whether a product with `columns` columns should take the kernel.
     public static func pays(columns: Int) -> Bool { columns <= maximumColumns }
 
-    /// Packs the row-major `rows` × `depth` matrix `weight`; `nil` without AVX2/FMA.
+    /// Packs the row-major `rows` × `depth` matrix `weight`; `nil` without AVX2/FMA, or when the
+    /// sizes do not match.
     /// - Parameters:
     ///   - bias: `rows` values added to each row's sums, or `nil`.
     ///   - relu: whether the output is clamped at zero.
     public init?(weight: [Float], rows: Int, depth: Int, bias: [Float]?, relu: Bool) {
-        guard Self.isAvailable, rows > 0, depth > 0, weight.count == rows * depth else { return nil }
-        precondition(bias == nil || bias!.count == rows, "bias needs one value per row")
+        guard Self.isAvailable, rows > 0, depth > 0, weight.count == rows * depth,
+              bias == nil || bias?.count == rows else { return nil }
         self.rows = rows
         self.depth = depth
         self.relu = relu

@@ -7,7 +7,8 @@ import CVisageKernels
 // A 1×1 stride-1 unpadded convolution reads its input as the column matrix: one sgemm, no copy.
 // A stride-1 3×3 one with enough channels and tiles runs WinogradBatchKernel instead (no im2col).
 // A product with few columns (a batch of one's late layers) runs PackedGemmKernel, whose weights
-// were packed when the plan was built, on the input itself (1×1) or on one im2col of the batch.
+// were packed when the plan was built, on the input itself (1×1) or on the im2col of the batch
+// written straight into the kernel's tiles.
 
 /// A ``Conv2D`` prepared for a plan: one wide sgemm per band of the batch's output rows.
 struct PlanConvolution: @unchecked Sendable {
