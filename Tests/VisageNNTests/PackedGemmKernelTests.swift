@@ -1,5 +1,5 @@
 import XCTest
-@testable import VisageNN
+import VisageNN
 
 /// ``PackedGemmKernel`` (CVisageKernels/packed_gemm.c) against a double-precision product: row
 /// counts around the 16-row panels and column counts around the 6-column tiles, strided B and C,
