@@ -96,12 +96,11 @@ public struct Pool2D: Layer {
             let workers = Swift.min(Backend.threads, planes)
             let columnCounts = windows.columnCounts
             let perWorker = (planes + workers - 1) / workers
-            Backend.parallelFor(planes * h * w < 1 << 15 ? 1 : workers) { worker in
+            Backend.parallelFor(workers, elements: planes * h * w) { worker in
                 let first = worker * perWorker, last = Swift.min(planes, first + perWorker)
-                let count = workers == 1 || planes * h * w < 1 << 15 ? planes : last - first
-                guard count > 0 else { return }
+                guard last > first else { return }
                 withUnsafeTemporaryAllocation(of: Float.self, capacity: windows.paddedCount) { line in
-                    for plane in first..<(first + count) {
+                    for plane in first..<last {
                         let src = UnsafePointer<Float>(bitPattern: xb)! + plane * h * w
                         let dst = UnsafeMutablePointer<Float>(bitPattern: ob)! + plane * ho * wo
                         switch kind {

@@ -131,19 +131,8 @@ struct PoolWindows {
             while ox < wo {
                 var acc = SIMD8<Float>(repeating: R.identity)
                 for yy in ya..<Swift.max(ya, yb) {
-                    let row = UnsafeRawPointer(line + yy * pitch + ox * sx)
-                    for kx in 0..<kw {
-                        let lanes: SIMD8<Float>
-                        if sx == 1 {
-                            lanes = row.loadUnaligned(fromByteOffset: kx * 4, as: SIMD8<Float>.self)
-                        } else if sx == 2 {
-                            lanes = row.loadUnaligned(fromByteOffset: kx * 4, as: SIMD16<Float>.self).evenHalf
-                        } else {
-                            let p = row.assumingMemoryBound(to: Float.self) + kx
-                            lanes = SIMD8(p[0], p[sx], p[2 * sx], p[3 * sx], p[4 * sx], p[5 * sx], p[6 * sx], p[7 * sx])
-                        }
-                        acc = R.combine(acc, lanes)
-                    }
+                    let row = line + yy * pitch + ox * sx
+                    for kx in 0..<kw { acc = R.combine(acc, lanes(row + kx)) }
                 }
                 let values = reduction.output(acc, counts: Float(rows) * columnCounts[ox / 8])
                 if ox + 8 <= wo {
@@ -169,16 +158,8 @@ struct PoolWindows {
                 let x0 = ox * sx - padLeft
                 var acc = SIMD8<Float>(repeating: R.identity)
                 for yy in ya..<yb {
-                    let row = UnsafeRawPointer(src + yy * w + x0)
-                    for kx in 0..<kw {
-                        let lanes: SIMD8<Float>
-                        if sx == 1 {
-                            lanes = row.loadUnaligned(fromByteOffset: kx * 4, as: SIMD8<Float>.self)
-                        } else {
-                            lanes = row.loadUnaligned(fromByteOffset: kx * 4, as: SIMD16<Float>.self).evenHalf
-                        }
-                        acc = R.combine(acc, lanes)
-                    }
+                    let row = src + yy * w + x0
+                    for kx in 0..<kw { acc = R.combine(acc, lanes(row + kx)) }
                 }
                 let count = Swift.max(0, yb - ya) * kw
                 if count > 0 && R.outputIsReduction {
@@ -190,6 +171,17 @@ struct PoolWindows {
             }
             for ox in 0..<vector.lowerBound { out[ox] = single(reduction, src, ox: ox, ya: ya, yb: yb) }
             for ox in vector.upperBound..<wo { out[ox] = single(reduction, src, ox: ox, ya: ya, yb: yb) }
+        }
+    }
+
+    /// The values at `p`, `p + sx`, …, `p + 7·sx`: one load for stride 1, a sixteen-value load
+    /// keeping the even lanes for stride 2, eight loads otherwise.
+    @inline(__always)
+    private func lanes(_ p: UnsafePointer<Float>) -> SIMD8<Float> {
+        switch sx {
+        case 1: return UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self)
+        case 2: return UnsafeRawPointer(p).loadUnaligned(as: SIMD16<Float>.self).evenHalf
+        default: return SIMD8(p[0], p[sx], p[2 * sx], p[3 * sx], p[4 * sx], p[5 * sx], p[6 * sx], p[7 * sx])
         }
     }
 
