@@ -20,8 +20,7 @@ void visage_packed_gemm_pack_a(const float *a, int m, int k, int lda, float *pac
         float *dst = packed + (long)p * Rows * k;
         for (int r = 0; r < Rows; r++) {
             const int row = p * Rows + r;
-            const float *src = a + (long)row * lda;
-            for (int kk = 0; kk < k; kk++) dst[(long)kk * Rows + r] = row < m ? src[kk] : 0;
+            for (int kk = 0; kk < k; kk++) dst[(long)kk * Rows + r] = row < m ? a[(long)row * lda + kk] : 0;
         }
     }
 }
@@ -44,6 +43,13 @@ void visage_packed_gemm_pack_b(const float *b, int k, int n, int ldb, int t0, in
             }
         }
     }
+}
+
+// Where the tap (ky, kx) of a column whose sample starts at `base` (-1: no column) and whose
+// window starts at (y0, x0) reads in a channel's planes, or -1 in the padding.
+static inline long tap_offset(long base, int y0, int x0, int ky, int kx, int h, int w) {
+    const int y = y0 + ky, x = x0 + kx;
+    return base >= 0 && y >= 0 && y < h && x >= 0 && x < w ? base + (long)y * w + x : -1;
 }
 
 void visage_packed_gemm_pack_im2col(const float *in, int samples, int channels, int h, int w, int kh, int kw,
@@ -69,11 +75,8 @@ void visage_packed_gemm_pack_im2col(const float *in, int samples, int channels, 
         }
         for (int tap = 0; tap < (table ? taps : 0); tap++) {
             const int ky = tap / kw, kx = tap % kw;
-            for (int j = 0; j < Columns; j++) {
-                const int y = y0[j] + ky, x = x0[j] + kx;
-                offsets[tap * Columns + j] =
-                    base[j] >= 0 && y >= 0 && y < h && x >= 0 && x < w ? base[j] + (long)y * w + x : -1;
-            }
+            for (int j = 0; j < Columns; j++)
+                offsets[tap * Columns + j] = tap_offset(base[j], y0[j], x0[j], ky, kx, h, w);
         }
         for (int ch = 0; ch < channels; ch++) {
             const float *src = in + ch * stride;
@@ -83,10 +86,9 @@ void visage_packed_gemm_pack_im2col(const float *in, int samples, int channels, 
                     for (int j = 0; j < Columns; j++) d[j] = o[j] >= 0 ? src[o[j]] : 0;
                     continue;
                 }
-                const int ky = tap / kw, kx = tap % kw;
                 for (int j = 0; j < Columns; j++) {
-                    const int y = y0[j] + ky, x = x0[j] + kx;
-                    d[j] = base[j] >= 0 && y >= 0 && y < h && x >= 0 && x < w ? src[base[j] + (long)y * w + x] : 0;
+                    const long o = tap_offset(base[j], y0[j], x0[j], tap / kw, tap % kw, h, w);
+                    d[j] = o >= 0 ? src[o] : 0;
                 }
             }
         }

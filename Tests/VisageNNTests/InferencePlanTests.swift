@@ -88,6 +88,8 @@ final class InferencePlanTests: XCTestCase {
         try check(net, input: [1, 3, 13, 11], packed: true)
         try check(net, input: [2, 3, 11, 9], packed: true)
         try check(net, input: [2, 3, 23, 21], winograd: true, packed: true)
+        // A kernel of more than 64 taps packs its im2col without the per-tap offset table.
+        try check(Sequential([conv(5, 3, 9, 9)]), input: [1, 3, 8, 7], packed: true)
     }
 
     func testInceptionResNetBlockAndReduction() throws {
