@@ -33,28 +33,21 @@
 // (int8_dots_rows.c) instead: for them the transpose costs more than the reduction it saves.
 
 #include "visage_kernels.h"
+#include "int8_layout.h"
 
 #include <string.h>
 
-#define BLOCK_BYTES 16384 // codes per transposed block
 #define TILE_Q 3            // queries per register tile
 #define TILE_R 2            // groups of eight rows per register tile
 
 static inline int padded(int d) { return (d + 63) & ~63; }
-static inline int padded8(int d) { return (d + 7) & ~7; }
 
 int visage_int8_query_stride(int dimension) { return padded(dimension); }
 
-// Rows per transposed block: about BLOCK_BYTES of codes (so that the block and the queries stay
-// in L1 together), 16 to 128 rows, a multiple of 16 (whole 8 x 2 tiles).
-static inline int block_rows(int d) {
-    const int n = (BLOCK_BYTES / padded8(d)) & ~15;
-    return n < 16 ? 16 : n > 128 ? 128 : n;
-}
-
 size_t visage_int8_scratch_count(int dimension) {
-    // The vertical block, or four zero-padded rows for visage_int8_dots_rows_avx2.
-    const size_t vertical = (size_t)block_rows(dimension) * (size_t)padded8(dimension);
+    // The vertical block (either kernel's), or four zero-padded rows for
+    // visage_int8_dots_rows_avx2.
+    const size_t vertical = (size_t)int8_block_rows(dimension) * (size_t)int8_padded8(dimension);
     const size_t rows = (size_t)4 * (size_t)padded(dimension);
     return vertical > rows ? vertical : rows;
 }
@@ -72,52 +65,6 @@ AVX2 INLINE __m256i broadcast4(const int8_t *w) {
     int32_t v;
     memcpy(&v, w, 4);
     return _mm256_set1_epi32(v);
-}
-
-// Transposes eight rows of 32 bytes (eight 32-bit words each) so that vector k holds word k of
-// rows 0...7, and stores the first `n` of those vectors at dst, dst + 32, ...
-AVX2 INLINE void transpose8(__m256i r0, __m256i r1, __m256i r2, __m256i r3, __m256i r4, __m256i r5,
-                            __m256i r6, __m256i r7, uint8_t *dst, int n) {
-    __m256i t0 = _mm256_unpacklo_epi32(r0, r1), t1 = _mm256_unpackhi_epi32(r0, r1);
-    __m256i t2 = _mm256_unpacklo_epi32(r2, r3), t3 = _mm256_unpackhi_epi32(r2, r3);
-    __m256i t4 = _mm256_unpacklo_epi32(r4, r5), t5 = _mm256_unpackhi_epi32(r4, r5);
-    __m256i t6 = _mm256_unpacklo_epi32(r6, r7), t7 = _mm256_unpackhi_epi32(r6, r7);
-    __m256i u0 = _mm256_unpacklo_epi64(t0, t2), u1 = _mm256_unpackhi_epi64(t0, t2);
-    __m256i u2 = _mm256_unpacklo_epi64(t1, t3), u3 = _mm256_unpackhi_epi64(t1, t3);
-    __m256i u4 = _mm256_unpacklo_epi64(t4, t6), u5 = _mm256_unpackhi_epi64(t4, t6);
-    __m256i u6 = _mm256_unpacklo_epi64(t5, t7), u7 = _mm256_unpackhi_epi64(t5, t7);
-    // u0 = word 0 of rows 0-3 (low half) | word 4 of rows 0-3 (high half), u1 words 1 | 5, ...
-    __m256i v[8] = {
-        _mm256_permute2x128_si256(u0, u4, 0x20), _mm256_permute2x128_si256(u1, u5, 0x20),
-        _mm256_permute2x128_si256(u2, u6, 0x20), _mm256_permute2x128_si256(u3, u7, 0x20),
-        _mm256_permute2x128_si256(u0, u4, 0x31), _mm256_permute2x128_si256(u1, u5, 0x31),
-        _mm256_permute2x128_si256(u2, u6, 0x31), _mm256_permute2x128_si256(u3, u7, 0x31),
-    };
-    for (int k = 0; k < n; k++) _mm256_storeu_si256((__m256i *)(dst + 32 * k), v[k]);
-}
-
-// Rows x[0 .. nr) (stride d, nr in 1...8) into the vertical layout at dst: kp = padded8(d) / 4
-// vectors of 32 bytes; dimensions past d and rows past nr are zero.
-AVX2 static void transpose_group(const uint8_t *x, int nr, int d, int kp, uint8_t *dst) {
-    int j = 0;
-    if (nr == 8) {
-        for (; j + 32 <= d; j += 32) {
-            const uint8_t *p = x + j;
-            transpose8(load(p), load(p + d), load(p + 2 * d), load(p + 3 * d), load(p + 4 * d),
-                       load(p + 5 * d), load(p + 6 * d), load(p + 7 * d), dst + 8 * j, 8);
-        }
-    }
-    for (; j < d; j += 32) {
-        // The last (partial) 32 dimensions, or every dimension of a partial group: rows
-        // copied to a zeroed buffer first, so that nothing past a row or past the codes is read.
-        uint8_t t[8][32];
-        memset(t, 0, sizeof t);
-        const int w = d - j < 32 ? d - j : 32;
-        for (int i = 0; i < nr; i++) memcpy(t[i], x + (long)i * d + j, (size_t)w);
-        const int n = kp - j / 4 < 8 ? kp - j / 4 : 8;
-        transpose8(load(t[0]), load(t[1]), load(t[2]), load(t[3]), load(t[4]), load(t[5]), load(t[6]),
-                   load(t[7]), dst + 8 * j, n);
-    }
 }
 
 // NQ queries (w, stride qs) by NR groups of eight rows (x, kp vectors per group) over kp / 2
@@ -200,13 +147,13 @@ AVX2 void visage_int8_dots_avx2(const uint8_t *codes, int rows, int dimension, c
         visage_int8_dots_rows_avx2(codes, rows, dimension, queries, query_count, query_stride, scratch, out, ldo);
         return;
     }
-    const int d = dimension, kp = padded8(d) / 4, br = block_rows(d);
+    const int d = dimension, kp = int8_padded8(d) / 4, br = int8_block_rows(d);
     for (int r0 = 0; r0 < rows; r0 += br) {
         const int nb = rows - r0 < br ? rows - r0 : br;
         const int groups = (nb + 7) / 8, last = nb - 8 * (groups - 1);
         for (int g = 0; g < groups; g++) {
-            transpose_group(codes + (long)(r0 + 8 * g) * d, g + 1 < groups ? 8 : last, d, kp,
-                            scratch + 32L * kp * g);
+            int8_transpose_group(codes + (long)(r0 + 8 * g) * d, g + 1 < groups ? 8 : last, d, kp,
+                                 scratch + 32L * kp * g, 32);
         }
         // The next block's codes, also past the last row: the caller's next tile usually
         // follows in memory, and a prefetch never faults.

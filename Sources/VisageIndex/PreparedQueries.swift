@@ -1,4 +1,5 @@
 import CVisageKernels
+import VisageNN
 
 /// Queries in the forms the scan kernels need.
 ///
@@ -48,26 +49,53 @@ struct PreparedQueries {
             weights = [Int16](repeating: 0, count: vectors.count)
             floatWeights = [Float](repeating: 0, count: vectors.count)
         }
-        var w = [Float](repeating: 0, count: dimension)
-        for qi in 0..<count {
-            var base: Float = 0, largest: Float = 0
-            for j in 0..<dimension {
-                let v = vectors[qi * dimension + j]
-                base += v * quantizer.minimums[j]
-                w[j] = v * quantizer.scales[j]
-                largest = Swift.max(largest, abs(w[j]))
-            }
-            let s = largest > 0 ? range / largest : 1
-            if useBytes {
-                for j in 0..<dimension { byteWeights[qi * byteWeightStride + j] = Int8((w[j] * s).rounded()) }
-            } else {
-                for j in 0..<dimension {
-                    floatWeights[qi * dimension + j] = w[j]
-                    weights[qi * dimension + j] = Int16((w[j] * s).rounded())
+        // One query per iteration (threads write disjoint parts of buffers made for this, then
+        // copied into the arrays): its offset term, its weights rounded with its own scale.
+        let dimension = dimension, stride = byteWeightStride
+        let aOut = UnsafeMutableBufferPointer<Float>.allocate(capacity: count)
+        let bOut = UnsafeMutableBufferPointer<Float>.allocate(capacity: count)
+        let bytes = UnsafeMutableBufferPointer<Int8>.allocate(capacity: byteWeights.count)
+        let shorts = UnsafeMutableBufferPointer<Int16>.allocate(capacity: weights.count)
+        let floats = UnsafeMutableBufferPointer<Float>.allocate(capacity: floatWeights.count)
+        defer { [aOut, bOut].forEach { $0.deallocate() }; bytes.deallocate(); shorts.deallocate(); floats.deallocate() }
+        _ = bytes.initialize(from: byteWeights)
+        vectors.withUnsafeBufferPointer { v in
+            quantizer.minimums.withUnsafeBufferPointer { minimums in
+                quantizer.scales.withUnsafeBufferPointer { scales in
+                    Backend.parallelFor(count, elements: v.count * 4) { qi in
+                        let q = v.baseAddress! + qi * dimension
+                        var base: Float = 0, largest: Float = 0
+                        for j in 0..<dimension {
+                            base += q[j] * minimums[j]
+                            largest = Swift.max(largest, abs(q[j] * scales[j]))
+                        }
+                        let s = largest > 0 ? range / largest : 1
+                        for j in 0..<dimension {
+                            let w = q[j] * scales[j]
+                            if useBytes {
+                                bytes[qi * stride + j] = Int8(Self.roundedToNearest(w * s))
+                            } else {
+                                floats[qi * dimension + j] = w
+                                shorts[qi * dimension + j] = Int16(Self.roundedToNearest(w * s))
+                            }
+                        }
+                        aOut[qi] = -2 / s
+                        bOut[qi] = -2 * base
+                    }
                 }
             }
-            a[qi] = -2 / s
-            b[qi] = -2 * base
         }
+        a = Array(aOut)
+        b = Array(bOut)
+        if useBytes { byteWeights = Array(bytes) } else { (weights, floatWeights) = (Array(shorts), Array(floats)) }
+    }
+
+    /// `x` rounded to the nearest integer, ties to even, for |x| < 2²² (the weights are at most
+    /// 32,767): adding and subtracting 1.5 · 2²³ leaves no fraction bits. Inline arithmetic,
+    /// where `rounded()` is a call into the C library per component on baseline x86-64.
+    @inline(__always)
+    static func roundedToNearest(_ x: Float) -> Float {
+        let magic: Float = 12_582_912  // 1.5 · 2²³
+        return (x + magic) - magic
     }
 }

@@ -10,8 +10,9 @@ import VisageNN
 ///   batches of ``queriesPerWorker`` queries per thread or more split the queries instead
 ///   (``splitsQueries``), each thread scanning every tile for its share.
 ///   With AVX2 (``avx2``) the C kernels of `CVisageKernels` compute the products of a block of
-///   queries with the tile: int8 codes against 6-bit query weights (`vpmaddubsw`, the codes read
-///   once per batch), float32 rows with FMAs. Without AVX2 the portable ``DotKernels`` run here
+///   queries with the tile: int8 codes against 6-bit query weights (`vpmaddubsw`, or
+///   `vpdpbusd` with AVX-512 VNNI (``vnni``); the codes read once per batch), float32 rows with
+///   FMAs. Without AVX2 the portable ``DotKernels`` run here
 ///   for batches below ``gemmMinimumBatch``.
 /// - Portable batches of ``gemmMinimumBatch`` queries or more, and float16: one BLAS product
 ///   per tile of rows (`queries × tileᵀ`; float16 tiles are decoded first, int8 tiles converted
@@ -43,6 +44,8 @@ struct Scanner {
 
     /// Whether the AVX2 kernels may run (the CPU has them and the options allow them).
     let avx2: Bool
+    /// Whether int8 tiles are scanned with the AVX-512 VNNI kernel (implies `avx2`).
+    let vnni: Bool
 
     /// Each query's best `capacity` candidates (distinct labels when `distinctLabels`).
     func run(capacity: Int, distinctLabels: Bool) -> [CandidateList] {
@@ -111,7 +114,7 @@ struct Scanner {
                                c: dots, ldc: rows)
                     Backend.parallelFor(nq) { qi in
                         Selection.select(dots + qi * rows, a: -2, b: queries.b[queryStart + qi], segment: s,
-                                         start: start, count: rows, removed: removed, into: &lists[qi])
+                                         start: start, count: rows, removed: removed, avx2: avx2, into: &lists[qi])
                     }
                 }
             }
@@ -156,6 +159,40 @@ struct Scanner {
         return lists.isEmpty ? [CandidateList](repeating: fresh, count: queries.count) : lists
     }
 
+    /// The VNNI kernel over one tile for the queries `block` (whose lists start at
+    /// `lists[block.lowerBound - first]`), with the selection's prefilter: each query's current
+    /// threshold goes to the kernel, which marks the rows below it; only those are looked at.
+    /// A query whose list is not yet full (infinite threshold: every row would be marked) is
+    /// scanned with the threshold scan instead, which tightens the threshold as it goes.
+    private func scanTileVNNI(_ s: SegmentView, codes: UnsafePointer<UInt8>, start: Int, rows: Int,
+                              queries block: Range<Int>, first: Int, scratch: inout TileScratch,
+                              lists: inout [CandidateList]) {
+        let d = queries.dimension, ldo = Self.kernelTileRows, ldm = Self.kernelTileRows / 16
+        let q0 = block.lowerBound, nq = block.count, stride = queries.byteWeightStride
+        for qi in 0..<nq { scratch.thresholds[qi] = lists[q0 + qi - first].threshold }
+        queries.byteWeights.withUnsafeBufferPointer { w in
+            queries.a.withUnsafeBufferPointer { a in
+                queries.b.withUnsafeBufferPointer { b in
+                    var filter = visage_int8_filter(norms: s.norms + start, a: a.baseAddress! + q0, b: b.baseAddress! + q0,
+                                                    thresholds: scratch.thresholds, masks: scratch.masks, ldm: ldm)
+                    visage_int8_scan_vnni(codes + start * d, Int32(rows), Int32(d), w.baseAddress! + q0 * stride,
+                                          Int32(nq), Int32(stride), scratch.bytes, scratch.ints, Int32(ldo), &filter)
+                }
+            }
+        }
+        for qi in 0..<nq {
+            let dots = UnsafePointer(scratch.ints + qi * ldo)
+            if scratch.thresholds[qi] == .infinity {
+                Selection.select(dots, a: queries.a[q0 + qi], b: queries.b[q0 + qi], segment: s, start: start,
+                                 count: rows, removed: removed, avx2: true, into: &lists[q0 + qi - first])
+            } else {
+                Selection.selectMarked(dots, masks: scratch.masks + qi * ldm, a: queries.a[q0 + qi],
+                                       b: queries.b[q0 + qi], segment: s, start: start, count: rows,
+                                       removed: removed, into: &lists[q0 + qi - first])
+            }
+        }
+    }
+
     /// Scans one tile for the queries `range`, whose lists are `lists[0 ..< range.count]`.
     private func scanTile(_ s: SegmentView, start: Int, rows: Int, queries range: Range<Int>, scratch: inout TileScratch,
                           lists: inout [CandidateList]) {
@@ -163,6 +200,11 @@ struct Scanner {
         if precision == .int8, let codes = s.codes {
             for q0 in stride(from: first, to: range.upperBound, by: Self.kernelQueryBlock) {
                 let nq = Swift.min(Self.kernelQueryBlock, range.upperBound - q0)
+                if vnni {
+                    scanTileVNNI(s, codes: codes, start: start, rows: rows, queries: q0..<(q0 + nq), first: first,
+                                 scratch: &scratch, lists: &lists)
+                    continue
+                }
                 if avx2 {
                     let stride = queries.byteWeightStride
                     queries.byteWeights.withUnsafeBufferPointer { w in
@@ -178,7 +220,7 @@ struct Scanner {
                 for qi in 0..<nq {
                     Selection.select(UnsafePointer(scratch.ints + qi * ldo), a: queries.a[q0 + qi],
                                      b: queries.b[q0 + qi], segment: s, start: start, count: rows,
-                                     removed: removed, into: &lists[q0 + qi - first])
+                                     removed: removed, avx2: avx2, into: &lists[q0 + qi - first])
                 }
             }
             return
@@ -205,7 +247,7 @@ struct Scanner {
                 }
                 for qi in 0..<nq {
                     Selection.select(UnsafePointer(scratch.floats + qi * ldo), a: -2, b: 0, segment: s,
-                                     start: start, count: rows, removed: removed, into: &lists[q0 + qi - first])
+                                     start: start, count: rows, removed: removed, avx2: avx2, into: &lists[q0 + qi - first])
                 }
             }
         }
@@ -213,12 +255,15 @@ struct Scanner {
 }
 
 /// One worker's scratch buffers for the kernel strategy: the products of a tile (as floats
-/// or as Int32, sharing one allocation), the int8 kernel's scratch and decoded float16 rows.
+/// or as Int32, sharing one allocation), the int8 kernel's scratch, decoded float16 rows, and
+/// the VNNI prefilter's thresholds and masks.
 private struct TileScratch {
     let floats: UnsafeMutablePointer<Float>
     let ints: UnsafeMutablePointer<Int32>
     let bytes: UnsafeMutablePointer<UInt8>
     let decoded: UnsafeMutablePointer<Float>?
+    let thresholds: UnsafeMutablePointer<Float>
+    let masks: UnsafeMutablePointer<UInt16>
     private let owner: Owner
 
     init(precision: VectorPrecision, dimension: Int, queries: Int) {
@@ -229,6 +274,8 @@ private struct TileScratch {
         ints = UnsafeMutablePointer(OpaquePointer(floats))
         bytes = owner.bytes
         decoded = owner.decoded
+        thresholds = owner.thresholds
+        masks = owner.masks
     }
 
     /// Frees the buffers with the last copy of the scratch.
@@ -236,17 +283,24 @@ private struct TileScratch {
         let products: UnsafeMutableRawPointer
         let bytes: UnsafeMutablePointer<UInt8>
         let decoded: UnsafeMutablePointer<Float>?
+        let thresholds: UnsafeMutablePointer<Float>
+        let masks: UnsafeMutablePointer<UInt16>
 
         init(products count: Int, bytes byteCount: Int, decoded: Int) {
             products = .allocate(byteCount: count * 4, alignment: 64)
             bytes = .allocate(capacity: byteCount)
             self.decoded = decoded > 0 ? .allocate(capacity: decoded) : nil
+            let queries = count / Scanner.kernelTileRows
+            thresholds = .allocate(capacity: queries)
+            masks = .allocate(capacity: queries * Scanner.kernelTileRows / 16)
         }
 
         deinit {
             products.deallocate()
             bytes.deallocate()
             decoded?.deallocate()
+            thresholds.deallocate()
+            masks.deallocate()
         }
     }
 }

@@ -31,15 +31,15 @@ public struct SearchOptions: Sendable {
     /// For compact precisions: the scan keeps `k × rerankFactor` candidates, which are then
     /// re-ranked with float32 distances. Ignored for float32 indexes.
     public var rerankFactor: Int
-    /// Which scan kernels run: `.automatic` (AVX2 when the CPU has it) or `.portable`.
+    /// Which scan kernels run: `.automatic` (the fastest the CPU has), `.avx2` or `.portable`.
     public var kernels: ScanKernels
 
     /// Creates options.
     /// - Parameters:
     ///   - grouping: `.vectors` (default) or `.labels`.
     ///   - rerankFactor: candidates per result kept for re-ranking (default 4).
-    ///   - kernels: `.automatic` (default) or `.portable` (to compare the two, or to rule the
-    ///     AVX2 kernels out).
+    ///   - kernels: `.automatic` (default), `.avx2` (no AVX-512 VNNI) or `.portable` (to
+    ///     compare them, or to rule the C kernels out).
     public init(grouping: SearchGrouping = .vectors, rerankFactor: Int = 4, kernels: ScanKernels = .automatic) {
         self.grouping = grouping
         self.rerankFactor = rerankFactor

@@ -61,6 +61,9 @@ struct SearchBenchCommand: ParsableCommand {
     @Flag(name: .long, help: "Scan with the portable kernels and BLAS only (no AVX2 kernels), for comparison.")
     var portableKernels = false
 
+    @Flag(name: .long, help: "Scan int8 with the AVX2 kernel even when the CPU has AVX-512 VNNI, for comparison.")
+    var avx2Kernels = false
+
     @Option(name: .long, help: "Threads (default: one per core).")
     var threads: Int?
 
@@ -114,7 +117,7 @@ struct SearchBenchCommand: ParsableCommand {
         }
         defer { if let file { try? FileManager.default.removeItem(at: file) } }
 
-        let options = SearchOptions(rerankFactor: rerank, kernels: portableKernels ? .portable : .automatic)
+        let options = searchOptions
         let batches = stride(from: 0, to: queries, by: batch).map { Array(queryVectors[($0 * dim)..<(Swift.min(queries, $0 + batch) * dim)]) }
         _ = try index.search(batches[0], k: k, options: options)  // warm-up
         var latencies: [Double] = []
@@ -146,6 +149,11 @@ struct SearchBenchCommand: ParsableCommand {
         return (index, seconds(since: start))
     }
 
+    /// The options every timed search uses.
+    private var searchOptions: SearchOptions {
+        SearchOptions(rerankFactor: rerank, kernels: portableKernels ? .portable : avx2Kernels ? .avx2 : .automatic)
+    }
+
     private func report(index: VectorIndex, build: Double, openMs: Double?, total: Double, latencies: [Double],
                         cached: Int?) {
         let sorted = latencies.sorted()
@@ -156,7 +164,8 @@ struct SearchBenchCommand: ParsableCommand {
         if json {
             print(JSON.object([
                 ("n", .int(n)), ("dim", .int(dim)), ("queries", .int(queries)), ("batch", .int(batch)), ("k", .int(k)),
-                ("precision", .string(precision.description)), ("threads", .int(Backend.threads)),
+                ("precision", .string(precision.description)), ("kernels", .string(searchOptions.kernels.resolved(for: precision))),
+                ("threads", .int(Backend.threads)),
                 ("mapped", .bool(mapped)), ("build_seconds", .number(build, decimals: 3)),
                 ("open_ms", openMs.map { .number($0, decimals: 3) } ?? .null),
                 ("queries_per_second", .number(qps, decimals: 2)), ("p50_ms", .number(percentile(0.5), decimals: 3)),
@@ -169,7 +178,8 @@ struct SearchBenchCommand: ParsableCommand {
             ]).text)
             return
         }
-        print("search \(n) × \(dim) \(precision), \(queries) queries in batches of \(batch), top \(k), \(Backend.info)")
+        print("search \(n) × \(dim) \(precision), \(queries) queries in batches of \(batch), top \(k), "
+              + "\(searchOptions.kernels.resolved(for: precision)) kernels, \(Backend.info)")
         print(String(format: "  build %.2f s%@", build, openMs.map { String(format: ", open (mapped) %.1f ms", $0) } ?? ""))
         print(String(format: "  %.1f queries/s, batch latency p50 %.2f ms, p99 %.2f ms", qps, percentile(0.5), percentile(0.99)))
         print("  memory \(usage.residentBytes) bytes (scanned \(usage.scannedBytes), re-rank \(usage.rerankBytes)"
