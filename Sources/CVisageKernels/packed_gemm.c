@@ -9,6 +9,7 @@
 // made no difference up to k = 2304). The sums of a block go through a small buffer to the
 // row-major C with the epilogue (bias, scale, accumulate, ReLU).
 #include "visage_packed_gemm.h"
+#include "packed_gemm_store.h"
 
 enum { Rows = VISAGE_PACKED_GEMM_ROWS, Columns = VISAGE_PACKED_GEMM_COLUMNS };
 
@@ -21,6 +22,21 @@ void visage_packed_gemm_pack_a(const float *a, int m, int k, int lda, float *pac
         for (int r = 0; r < Rows; r++) {
             const int row = p * Rows + r;
             for (int kk = 0; kk < k; kk++) dst[(long)kk * Rows + r] = row < m ? a[(long)row * lda + kk] : 0;
+        }
+    }
+}
+
+void visage_packed_gemm_store(const float *block, int m, int n, int p, int t, const float *bias, float alpha,
+                              int accumulate, int relu, float *c, int ldc) {
+    const int r0 = p * Rows, rows = m - r0 < Rows ? m - r0 : Rows;
+    const int c0 = t * Columns, count = n - c0 < Columns ? n - c0 : Columns;
+    for (int r = 0; r < rows; r++) {
+        float *out = c + (long)(r0 + r) * ldc + c0;
+        const float shift = bias ? bias[r0 + r] : 0;
+        for (int j = 0; j < count; j++) {
+            float v = alpha * (block[j * Rows + r] + shift);
+            if (accumulate) v += out[j];
+            out[j] = relu && v < 0 ? 0 : v;
         }
     }
 }
@@ -133,7 +149,6 @@ void visage_packed_gemm_avx2(const float *a, int m, int k, const float *b, int n
     float block[Rows * Columns] __attribute__((aligned(32)));  // block[j * 16 + r]
     for (int p = p0; p < p1; p++) {
         const float *panel = a + (long)p * Rows * k;
-        const int r0 = p * Rows, rows = m - r0 < Rows ? m - r0 : Rows;
         for (int t = t0; t < t1; t++) {
             const float *w = panel, *x = b + (long)t * Columns * k;
             __m256 s0 = _mm256_setzero_ps(), s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0,
@@ -146,16 +161,7 @@ void visage_packed_gemm_avx2(const float *a, int m, int k, const float *b, int n
             _mm256_store_ps(block + 48, s6), _mm256_store_ps(block + 56, s7);
             _mm256_store_ps(block + 64, s8), _mm256_store_ps(block + 72, s9);
             _mm256_store_ps(block + 80, s10), _mm256_store_ps(block + 88, s11);
-            const int c0 = t * Columns, count = n - c0 < Columns ? n - c0 : Columns;
-            for (int r = 0; r < rows; r++) {
-                float *out = c + (long)(r0 + r) * ldc + c0;
-                const float shift = bias ? bias[r0 + r] : 0;
-                for (int j = 0; j < count; j++) {
-                    float v = alpha * (block[j * Rows + r] + shift);
-                    if (accumulate) v += out[j];
-                    out[j] = relu && v < 0 ? 0 : v;
-                }
-            }
+            visage_packed_gemm_store(block, m, n, p, t, bias, alpha, accumulate, relu, c, ldc);
         }
     }
 }

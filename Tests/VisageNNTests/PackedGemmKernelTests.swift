@@ -58,6 +58,29 @@ final class PackedGemmKernelTests: XCTestCase {
         }
     }
 
+    func testAVX512AndAVX2KernelsAgreeToTheBit() throws {
+        // Without AVX-512 (e.g. AMD Zen 3) both runs take the AVX2 kernel.
+        for (m, k, n) in [(1, 1, 1), (17, 33, 5), (33, 64, 13), (48, 300, 25), (96, 130, 64)] {
+            let weight = (0..<(m * k)).map { _ in random() }, bias = (0..<m).map { _ in random() }
+            let b = (0..<(k * n)).map { _ in random() }, before = (0..<(m * n)).map { _ in random() }
+            var outputs: [[Float]] = []
+            for allows in [true, false] {
+                let kernel = try XCTUnwrap(PackedGemmKernel(weight: weight, rows: m, depth: k, bias: bias, relu: true,
+                                                            allowsAVX512: allows))
+                XCTAssertFalse(!allows && kernel.usesAVX512)
+                var c = before
+                b.withUnsafeBufferPointer { bp in
+                    c.withUnsafeMutableBufferPointer { cp in
+                        kernel.run(b: bp.baseAddress!, ldb: n, columns: n, c: cp.baseAddress!, ldc: n, alpha: 0.5,
+                                   accumulate: true, pool: BufferPool())
+                    }
+                }
+                outputs.append(c)
+            }
+            XCTAssertEqual(outputs[0], outputs[1], "m \(m) k \(k) n \(n)")
+        }
+    }
+
     func testRejectsMismatchedWeights() {
         XCTAssertNil(PackedGemmKernel(weight: [1, 2, 3], rows: 2, depth: 2, bias: nil, relu: false))
         XCTAssertNil(PackedGemmKernel(weight: [], rows: 0, depth: 2, bias: nil, relu: false))

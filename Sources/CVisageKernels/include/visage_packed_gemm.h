@@ -44,4 +44,9 @@ void visage_packed_gemm_pack_im2col(const float *in, int samples, int channels, 
 void visage_packed_gemm_avx2(const float *a, int m, int k, const float *b, int n, int p0, int p1, int t0, int t1,
                              const float *bias, float alpha, int accumulate, int relu, float *c, int ldc);
 
+/// visage_packed_gemm_avx2 with AVX-512 (the same sums, to the bit). Call only when
+/// visage_cpu_has_avx512() is 1.
+void visage_packed_gemm_avx512(const float *a, int m, int k, const float *b, int n, int p0, int p1, int t0, int t1,
+                               const float *bias, float alpha, int accumulate, int relu, float *c, int ldc);
+
 #endif
