@@ -141,12 +141,8 @@ AVX2 static void block(const uint8_t *x, int kp, int groups, int last, const int
 
 AVX2 void visage_int8_dots_avx2(const uint8_t *codes, int rows, int dimension, const int8_t *queries,
                                 int query_count, int query_stride, uint8_t *scratch, int32_t *out, int ldo) {
-    if (rows <= 0 || query_count <= 0 || dimension <= 0) return;
-    if (query_count <= 2) {
-        // Too few queries to pay for the transpose.
-        visage_int8_dots_rows_avx2(codes, rows, dimension, queries, query_count, query_stride, scratch, out, ldo);
+    if (int8_done_without_transpose(codes, rows, dimension, queries, query_count, query_stride, scratch, out, ldo))
         return;
-    }
     const int d = dimension, kp = int8_padded8(d) / 4, br = int8_block_rows(d);
     for (int r0 = 0; r0 < rows; r0 += br) {
         const int nb = rows - r0 < br ? rows - r0 : br;

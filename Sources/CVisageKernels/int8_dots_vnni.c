@@ -142,12 +142,8 @@ VNNI static void scan(const uint8_t *codes, int rows, int dimension, const int8_
 
 VNNI void visage_int8_dots_vnni(const uint8_t *codes, int rows, int dimension, const int8_t *queries,
                                 int query_count, int query_stride, uint8_t *scratch, int32_t *out, int ldo) {
-    if (rows <= 0 || query_count <= 0 || dimension <= 0) return;
-    if (query_count <= 2) {
-        // Too few queries to pay for the transpose.
-        visage_int8_dots_rows_avx2(codes, rows, dimension, queries, query_count, query_stride, scratch, out, ldo);
+    if (int8_done_without_transpose(codes, rows, dimension, queries, query_count, query_stride, scratch, out, ldo))
         return;
-    }
     const tile_filter none = {0};
     scan(codes, rows, dimension, queries, query_count, query_stride, scratch, out, ldo, none);
 }

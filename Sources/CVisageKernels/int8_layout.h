@@ -10,6 +10,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "visage_kernels.h"
+
 #define INT8_BLOCK_BYTES 16384 // codes per transposed block
 
 static inline int int8_padded8(int d) { return (d + 7) & ~7; }
@@ -74,6 +76,17 @@ INT8_AVX2 INT8_INLINE void int8_transpose_group(const uint8_t *x, int nr, int d,
         int8_transpose8(int8_load(t[0]), int8_load(t[1]), int8_load(t[2]), int8_load(t[3]), int8_load(t[4]),
                         int8_load(t[5]), int8_load(t[6]), int8_load(t[7]), dst + vs * (j / 4), vs, n);
     }
+}
+
+// The kernels' common start: 1 when the call is done already, because there is nothing to do
+// or too few queries to pay for the transpose (then the row-major kernel has run).
+INT8_AVX2 INT8_INLINE int int8_done_without_transpose(const uint8_t *codes, int rows, int dimension,
+                                                      const int8_t *queries, int query_count, int query_stride,
+                                                      uint8_t *scratch, int32_t *out, int ldo) {
+    if (rows <= 0 || query_count <= 0 || dimension <= 0) return 1;
+    if (query_count > 2) return 0;
+    visage_int8_dots_rows_avx2(codes, rows, dimension, queries, query_count, query_stride, scratch, out, ldo);
+    return 1;
 }
 
 #endif
