@@ -126,11 +126,10 @@ AVX2 static void block(const uint8_t *x, int kp, int groups, int last, const int
     long ahead = 0;
     int q = 0;
     for (; q + TILE_Q <= query_count; q += TILE_Q) {
-        for (long end = ahead + slice < next_bytes ? ahead + slice : next_bytes; ahead < end; ahead += 64)
-            _mm_prefetch((const char *)next + ahead, _MM_HINT_T0);
+        int8_prefetch_slice(next, &ahead, slice, next_bytes);
         queries_tile(x, kp, groups, full, last, queries + q * qs, qs, out + q * ldo, ldo, TILE_Q);
     }
-    for (; ahead < next_bytes; ahead += 64) _mm_prefetch((const char *)next + ahead, _MM_HINT_T0);
+    int8_prefetch_slice(next, &ahead, next_bytes, next_bytes);
     // The last query_count % TILE_Q queries: two together, or one.
     if (query_count - q == 2) {
         queries_tile(x, kp, groups, full, last, queries + q * qs, qs, out + q * ldo, ldo, 2);

@@ -107,11 +107,10 @@ VNNI static void block(const uint8_t *x, int kp, int groups, int last, const int
     long ahead = 0;
     int q = 0;
     for (; q + TILE_Q <= query_count; q += TILE_Q) {
-        for (long end = ahead + slice < next_bytes ? ahead + slice : next_bytes; ahead < end; ahead += 64)
-            _mm_prefetch((const char *)next + ahead, _MM_HINT_T0);
+        int8_prefetch_slice(next, &ahead, slice, next_bytes);
         queries_tile(x, kp, groups, full, last, queries + q * qs, qs, out + q * ldo, ldo, advance(f, q, 0), TILE_Q);
     }
-    for (; ahead < next_bytes; ahead += 64) _mm_prefetch((const char *)next + ahead, _MM_HINT_T0);
+    int8_prefetch_slice(next, &ahead, next_bytes, next_bytes);
     switch (query_count - q) {
     case 3: queries_tile(x, kp, groups, full, last, queries + q * qs, qs, out + q * ldo, ldo, advance(f, q, 0), 3); break;
     case 2: queries_tile(x, kp, groups, full, last, queries + q * qs, qs, out + q * ldo, ldo, advance(f, q, 0), 2); break;

@@ -78,6 +78,14 @@ INT8_AVX2 INT8_INLINE void int8_transpose_group(const uint8_t *x, int nr, int d,
     }
 }
 
+// Prefetches the next block's codes from offset *ahead up to `slice` bytes further (at most to
+// `bytes`), a cache line at a time: each query tile of a block prefetches one slice, so that the
+// next block's transpose does not wait on memory.
+INT8_INLINE void int8_prefetch_slice(const uint8_t *next, long *ahead, long slice, long bytes) {
+    const long end = *ahead + slice < bytes ? *ahead + slice : bytes;
+    for (; *ahead < end; *ahead += 64) _mm_prefetch((const char *)next + *ahead, _MM_HINT_T0);
+}
+
 // The kernels' common start: 1 when the call is done already, because there is nothing to do
 // or too few queries to pay for the transpose (then the row-major kernel has run).
 INT8_AVX2 INT8_INLINE int int8_done_without_transpose(const uint8_t *codes, int rows, int dimension,
