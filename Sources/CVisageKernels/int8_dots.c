@@ -58,8 +58,6 @@ size_t visage_int8_scratch_count(int dimension) {
 #define AVX2 __attribute__((target("avx2")))
 #define INLINE static inline __attribute__((always_inline))
 
-AVX2 INLINE __m256i load(const void *p) { return _mm256_loadu_si256((const __m256i *)p); }
-
 // The four weights at w in every 32-bit lane.
 AVX2 INLINE __m256i broadcast4(const int8_t *w) {
     int32_t v;
@@ -80,8 +78,8 @@ AVX2 INLINE void tile(const uint8_t *x, int kp, const int8_t *w, long qs, int32_
     for (int k = 0; k < kp; k += 2) {
         __m256i a[TILE_R], b[TILE_R];
         for (int g = 0; g < NR; g++) {
-            a[g] = load(x + g * gs + 32L * k);
-            b[g] = load(x + g * gs + 32L * k + 32);
+            a[g] = int8_load(x + g * gs + 32L * k);
+            b[g] = int8_load(x + g * gs + 32L * k + 32);
         }
         for (int q = 0; q < NQ; q++) {
             const __m256i wa = broadcast4(w + q * qs + 4 * k), wb = broadcast4(w + q * qs + 4 * k + 4);

@@ -43,22 +43,16 @@ struct PreparedQueries {
         guard let quantizer else { return }
         // |weight| ≤ range keeps dimension × 255 × range below 2³¹ (and within Int16).
         let range = useBytes ? Self.byteWeightLimit : Float(Swift.min(32767, Int(Int32.max) / (dimension * 255)))
-        if useBytes {
-            byteWeights = [Int8](repeating: 0, count: count * byteWeightStride)
-        } else {
-            weights = [Int16](repeating: 0, count: vectors.count)
-            floatWeights = [Float](repeating: 0, count: vectors.count)
-        }
         // One query per iteration (threads write disjoint parts of buffers made for this, then
         // copied into the arrays): its offset term, its weights rounded with its own scale.
         let dimension = dimension, stride = byteWeightStride
         let aOut = UnsafeMutableBufferPointer<Float>.allocate(capacity: count)
         let bOut = UnsafeMutableBufferPointer<Float>.allocate(capacity: count)
-        let bytes = UnsafeMutableBufferPointer<Int8>.allocate(capacity: byteWeights.count)
-        let shorts = UnsafeMutableBufferPointer<Int16>.allocate(capacity: weights.count)
-        let floats = UnsafeMutableBufferPointer<Float>.allocate(capacity: floatWeights.count)
+        let bytes = UnsafeMutableBufferPointer<Int8>.allocate(capacity: useBytes ? count * stride : 0)
+        let shorts = UnsafeMutableBufferPointer<Int16>.allocate(capacity: useBytes ? 0 : vectors.count)
+        let floats = UnsafeMutableBufferPointer<Float>.allocate(capacity: useBytes ? 0 : vectors.count)
         defer { [aOut, bOut].forEach { $0.deallocate() }; bytes.deallocate(); shorts.deallocate(); floats.deallocate() }
-        _ = bytes.initialize(from: byteWeights)
+        bytes.initialize(repeating: 0)  // the padding past `dimension` stays zero
         vectors.withUnsafeBufferPointer { v in
             quantizer.minimums.withUnsafeBufferPointer { minimums in
                 quantizer.scales.withUnsafeBufferPointer { scales in

@@ -19,13 +19,18 @@ public enum ScanKernels: Sendable, Equatable {
 }
 
 extension ScanKernels {
+    /// Whether the AVX2 kernels may run: the CPU has AVX2 and FMA and the options allow them.
+    var allowsAVX2: Bool { self != .portable && visage_cpu_has_avx2() == 1 }
+
+    /// Whether int8 tiles are scanned with the AVX-512 VNNI kernel (implies ``allowsAVX2``).
+    var allowsVNNI: Bool { self == .automatic && allowsAVX2 && visage_cpu_has_avx512_vnni() == 1 }
+
     /// The kernels a scan of an index of this precision runs on this CPU with these options:
     /// `"avx512-vnni"` (int8 only), `"avx2"` or `"portable"` (float16 scans always decode and
     /// use the portable kernels or BLAS; float32 single queries use the portable products with
     /// the AVX2 selection).
     public func resolved(for precision: VectorPrecision) -> String {
-        guard self != .portable, precision != .float16, visage_cpu_has_avx2() == 1 else { return "portable" }
-        if self == .automatic, precision == .int8, visage_cpu_has_avx512_vnni() == 1 { return "avx512-vnni" }
-        return "avx2"
+        guard allowsAVX2, precision != .float16 else { return "portable" }
+        return precision == .int8 && allowsVNNI ? "avx512-vnni" : "avx2"
     }
 }

@@ -33,13 +33,12 @@ extension VectorIndex {
         let factor = precision.isCompact ? options.rerankFactor : 1
         // At most maximumK candidates are re-ranked (or k, when k asks for more).
         let keep = Swift.min(Swift.max(k, Swift.min(k * factor, Self.maximumK)), count)
-        let avx2 = options.kernels != .portable && visage_cpu_has_avx2() == 1
-        let vnni = avx2 && options.kernels == .automatic && visage_cpu_has_avx512_vnni() == 1
+        let avx2 = options.kernels.allowsAVX2
         let prepared = PreparedQueries(queries, dimension: dimension, quantizer: precision == .int8 ? quantizer : nil,
                                        byteWeights: avx2)
         let segments = views
         let lists = Scanner(segments: segments, removed: removed, precision: precision, queries: prepared, avx2: avx2,
-                               vnni: vnni)
+                               vnni: options.kernels.allowsVNNI)
             .run(capacity: keep, distinctLabels: options.grouping == .labels)
         // Compact indexes re-rank with float32 rows that a mapped file keeps on disk: ask for
         // the missing ones all at once, so that the reads overlap.
