@@ -44,6 +44,18 @@ final class InferencePlanTests: XCTestCase {
         try check(net, input: [1, 3, 19, 17])
     }
 
+    /// Convolutions of at most four input channels (an image's first layer) take the direct
+    /// kernel when the CPU has AVX2: NN4.small2's 7 × 7 / 2 with padding 3, FaceNet-160's
+    /// 3 × 3 / 2 valid, stride 3, outputs narrower and wider than the kernel's 24-column blocks,
+    /// ReLU and none, and a branch writing its slice of a concatenation.
+    func testFirstLayersMatchTheLayers() throws {
+        try check(Sequential([conv(8, 3, 7, 7, stride: 2, padding: .explicit(Padding(3)))]), input: [2, 3, 64, 61])
+        try check(Sequential([conv(5, 3, 3, 3, stride: 2, padding: .explicit(.zero), relu: false)]), input: [1, 3, 21, 19])
+        try check(Sequential([conv(4, 2, 5, 3, stride: 3, padding: .explicit(Padding(top: 2, bottom: 0, left: 1, right: 2)))]),
+                  input: [3, 2, 17, 80])
+        try check(Sequential([Branches([conv(3, 4, 3, 3), conv(2, 4, 1, 1, relu: false)])]), input: [2, 4, 6, 5])
+    }
+
     /// Stride-1 3 × 3 convolutions of 16+ channels take the batched Winograd kernel in a plan built
     /// with `winograd: true` (when the CPU has AVX2): "same" and valid padding, ReLU and none,
     /// inside branches (writing a slice of the concatenation), and next to a scaled residual
@@ -108,6 +120,40 @@ final class InferencePlanTests: XCTestCase {
             ChannelAffine(scale: [1, 2, 3, 4, 5, 6], shift: [0, -1, 1, 0, 0.5, 2]), L2Normalize(),
         ])
         try check(net, input: [2, 3, 11, 11])
+    }
+
+    /// The 1 × 1 convolutions that open several branches run as one stacked product
+    /// (``SharedPointwise``): only pointwise ones with the most common activation take part (an
+    /// identity head, a padded 1 × 1 and a pooling branch keep their own paths), biases may be
+    /// missing on some, a branch may be nothing but its head, and a branch's in-place steps on its
+    /// rows (ReLU, affine) must not reach another branch's rows. Plans with and without stacking
+    /// agree with the layers, packed or not, at batch 1 and 2.
+    func testStackedPointwiseHeadsMatchTheLayers() throws {
+        let c = 7
+        let net = Sequential([
+            conv(c, 3, 3, 3),
+            Branches([
+                conv(5, c, 1, 1),
+                Sequential([conv(4, c, 1, 1, bias: false), conv(6, 4, 3, 3)]),
+                Sequential([conv(3, c, 1, 1, relu: false), ReLU()]),
+                Sequential([conv(2, c, 1, 1, padding: .explicit(Padding(1))), Pool2D.max(3, stride: 1)]),
+                Sequential([conv(4, c, 1, 1), ChannelAffine(scale: [2, -1, 0.5, 3], shift: [0, 1, -1, 0.25])]),
+                Sequential([Pool2D.max(3, stride: 1, padding: .same), conv(3, c, 1, 1)]),
+            ]),
+            conv(4, 23, 1, 1, relu: false),
+        ])
+        for packed in [false, true] {
+            for n in [1, 2] {
+                let x = randomTensor([n, 3, 9, 8], seed: 5)
+                let expected = net.forwardLayerByLayer(x)
+                let tol = 1e-5 * max(1, expected.storage.map(abs).max() ?? 0)
+                for stacks in [true, false] {
+                    let plan = try XCTUnwrap(InferencePlan(net, winograd: true, packed: packed, stacksPointwise: stacks))
+                    assertClose(plan.forward(x), expected, tol: tol)
+                }
+                XCTAssertEqual(x, randomTensor([n, 3, 9, 8], seed: 5))
+            }
+        }
     }
 
     func testInceptionBranchesWithPoolingAndPadding() throws {

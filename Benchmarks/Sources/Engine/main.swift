@@ -53,8 +53,11 @@ let store = ModelStore()
 // --profile MODEL:BATCH[:REPEATS] runs that one forward pass (REPEATS times, default once) and stops
 // (for valgrind/perf).
 let profile = argument("--profile").map { $0.split(separator: ":").map(String.init) }
+// --stacking MODEL:BATCH[:PAIRS] times plans without and with the stacked 1 × 1 convolutions
+// (InferencePlan's stacksPointwise) pass by pass, alternating, so that both see the same machine.
+let stacking = argument("--stacking").map { $0.split(separator: ":").map(String.init) }
 print("back end: \(Backend.info)")
-let peak = profile == nil ? sgemmGFLOPS(1024) : 1
+let peak = profile == nil && stacking == nil ? sgemmGFLOPS(1024) : 1
 print(String(format: "sgemm 1024³: %.1f GFLOP/s", peak))
 
 /// One model's timings: Visage's and TensorFlow's ms per face per batch, one value per round.
@@ -143,6 +146,30 @@ if let profile {
             _ = model.forward(x)
             print(model.name, batch, Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6, "ms")
         }
+    }
+    exit(0)
+}
+
+if let stacking {
+    for model in models where model.name == stacking[0] {
+        guard let batch = Int(stacking[1]),
+              let separate = InferencePlan(model.network, winograd: true, packed: true, stacksPointwise: false),
+              let stacked = InferencePlan(model.network, winograd: true, packed: true) else { break }
+        let x = Tensor(shape: [batch, 3, model.size, model.size], repeating: 0.5)
+        let pairs = stacking.count > 2 ? Int(stacking[2]) ?? 50 : 50
+        var times: [[Double]] = [[], []]
+        for pair in 0..<(pairs + 2) {
+            for (index, plan) in [separate, stacked].enumerated() {
+                let t0 = DispatchTime.now().uptimeNanoseconds
+                _ = plan.forward(x)
+                if pair >= 2 { times[index].append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6) }
+            }
+        }
+        let ratios = zip(times[0], times[1]).map { $0 / $1 }.sorted()
+        let mid = { (v: [Double]) in v.sorted()[v.count / 2] }
+        print(String(format: "%@ batch %d: separate %.2f ms, stacked %.2f ms (medians of %d); separate ÷ stacked per pair: median %.3f, quartiles %.3f–%.3f",
+                     model.name, batch, mid(times[0]), mid(times[1]), pairs, mid(ratios), ratios[ratios.count / 4],
+                     ratios[3 * ratios.count / 4]))
     }
     exit(0)
 }

@@ -25,7 +25,7 @@ public struct InferencePlan: Sendable {
         case prelu([Float])
         case softmax
         case l2(Float)
-        case branches(Branches, [[Step]])
+        case branches(Branches, [[Step]], SharedPointwise?)
         case residual(Residual, body: [Step], shortcut: [Step]?)
     }
 
@@ -42,13 +42,23 @@ public struct InferencePlan: Sendable {
     /// - Parameter packed: also pack every convolution's weights once for ``PackedGemmKernel``,
     ///   which then runs the products with few columns (a batch of one's late layers) in place of
     ///   sgemm; a second copy of the weights, so again for plans that are kept.
-    public init?(_ network: Sequential, winograd: Bool = false, packed: Bool = false) {
-        guard let steps = Self.compile(network.layers, winograd: winograd, packed: packed) else { return nil }
+    /// - Parameter stacksPointwise: run the 1 × 1 convolutions that open several branches of a
+    ///   concatenation as one product (``SharedPointwise``); `false` runs them one by one (to
+    ///   compare).
+    public init?(_ network: Sequential, winograd: Bool = false, packed: Bool = false, stacksPointwise: Bool = true) {
+        let options = Options(winograd: winograd, packed: packed, stacksPointwise: stacksPointwise)
+        guard let steps = Self.compile(network.layers, options) else { return nil }
         self.steps = steps
         self.network = network
     }
 
-    static func compile(_ layers: [any Layer], winograd: Bool, packed: Bool) -> [Step]? {
+    /// How ``compile(_:_:)`` builds the steps (the initializer's parameters).
+    struct Options {
+        let winograd: Bool, packed: Bool, stacksPointwise: Bool
+    }
+
+    static func compile(_ layers: [any Layer], _ options: Options) -> [Step]? {
+        let (winograd, packed) = (options.winograd, options.packed)
         var steps: [Step] = []
         for layer in layers {
             switch layer {
@@ -64,20 +74,25 @@ public struct InferencePlan: Sendable {
             case is ChannelSoftmax: steps.append(.softmax)
             case let l2 as L2Normalize: steps.append(.l2(l2.epsilon))
             case let seq as Sequential:
-                guard let inner = compile(seq.layers, winograd: winograd, packed: packed) else { return nil }
+                guard let inner = compile(seq.layers, options) else { return nil }
                 steps += inner
             case let b as Branches:
                 var branches: [[Step]] = []
                 for branch in b.branches {
-                    guard let inner = compile([branch], winograd: winograd, packed: packed) else { return nil }
+                    guard let inner = compile([branch], options) else { return nil }
                     branches.append(inner)
                 }
-                steps.append(.branches(b, branches))
+                if options.stacksPointwise,
+                   let (shared, rest) = SharedPointwise.merge(branches, winograd: winograd, packed: packed) {
+                    steps.append(.branches(b, rest, shared))
+                } else {
+                    steps.append(.branches(b, branches, nil))
+                }
             case let r as Residual:
-                guard let body = compile([r.body], winograd: winograd, packed: packed) else { return nil }
+                guard let body = compile([r.body], options) else { return nil }
                 var shortcut: [Step]?
                 if let s = r.shortcut {
-                    guard let inner = compile([s], winograd: winograd, packed: packed) else { return nil }
+                    guard let inner = compile([s], options) else { return nil }
                     shortcut = inner
                 }
                 steps.append(.residual(r, body: body, shortcut: shortcut))
@@ -167,15 +182,21 @@ public struct InferencePlan: Sendable {
             let y = inPlace(x, owned)
             PlanKernels.l2Normalize(y, epsilon: epsilon)
             return y
-        case let .branches(layer, branches):
+        case let .branches(layer, branches, shared):
             let s = layer.outputShape(for: [x.n, x.c, x.h, x.w])
             let out = output(dest, x.pool, c: s[1], n: s[0], h: s[2], w: s[3])
+            // The branches' opening 1 × 1 convolutions as one product; each branch owns its rows.
+            let head = shared?.run(x)
             var c0 = 0
-            for (branch, inner) in zip(layer.branches, branches) {
+            for (index, (branch, inner)) in zip(layer.branches, branches).enumerated() {
                 let bs = branch.outputShape(for: [x.n, x.c, x.h, x.w])
                 precondition(bs[0] == s[0] && bs[2] == s[2] && bs[3] == s[3], "cannot concatenate \(bs) with \(s)")
                 let cb = bs[1]
-                _ = run(inner[...], x, owned: false, into: out.channels(c0, cb))
+                if let head, let slice = shared?.slices[index] {
+                    _ = run(inner[...], head.channels(slice.offset, slice.count), owned: true, into: out.channels(c0, cb))
+                } else {
+                    _ = run(inner[...], x, owned: false, into: out.channels(c0, cb))
+                }
                 c0 += cb
             }
             return out
