@@ -20,6 +20,14 @@ struct PlanConvolution: @unchecked Sendable {
     let winograd: WinogradBatchKernel?
     /// The same weights packed for products with few columns, when asked for.
     let packed: PackedGemmKernel?
+    /// The same convolution by the direct kernel, for few input channels (an image's first layer).
+    let direct: DirectKernel?
+
+    /// The most input channels that take ``DirectKernel``: an image's first layer (RGB), where
+    /// im2col would copy every pixel KH · KW times for a product of only I · KH · KW rows.
+    /// NN4.small2's 7 × 7 / 2 and FaceNet-160's 3 × 3 / 2 first layers run 1.4–1.7× faster on one
+    /// core (docs/engine.md, session 19).
+    static let directChannels = 4
 
     /// The largest im2col band in floats (16 MB): wide enough for efficient sgemms, small enough
     /// for glibc to reuse freed blocks without fresh page faults.
@@ -34,6 +42,12 @@ struct PlanConvolution: @unchecked Sendable {
         k = conv.weight.count / max(conv.outChannels, 1)
         self.winograd = winograd ? WinogradBatchKernel(conv) : nil
         self.packed = packed ? PackedGemmKernel(conv) : nil
+        let fused = conv.activation == .identity || conv.activation == .relu
+        direct = DirectKernel.isAvailable && fused && conv.inChannels <= Self.directChannels
+            ? DirectKernel(weight: conv.weight.storage, outChannels: conv.outChannels, inChannels: conv.inChannels,
+                           kh: conv.kernel.h, kw: conv.kernel.w, bias: conv.bias?.storage,
+                           relu: conv.activation == .relu)
+            : nil
     }
 
     /// The output's NCHW shape for a CNHW input.
@@ -52,6 +66,10 @@ struct PlanConvolution: @unchecked Sendable {
         if let winograd, alpha == 1, !accumulate, WinogradBatchKernel.pays(n: x.n, ho: ho, wo: wo) {
             winograd.run(x.base, n: x.n, h: x.h, w: x.w, padTop: pad.top, padLeft: pad.left, out: out.base, ho: ho,
                          wo: wo, pool: x.pool)
+            return
+        }
+        if let direct, alpha == 1, !accumulate {
+            runDirect(direct, x, into: out, pad: pad)
             return
         }
         if let packed, PackedGemmKernel.pays(columns: ldc) {
@@ -102,6 +120,47 @@ struct PlanConvolution: @unchecked Sendable {
                                            Int32(x.h), Int32(x.w), Int32(kh), Int32(kw), Int32(sy), Int32(sx),
                                            Int32(pad.top), Int32(pad.left), Int32(ho), Int32(wo), Int32(t0),
                                            Int32(t1), tiles)
+        }
+    }
+
+    /// ``run(_:into:alpha:accumulate:)`` by the direct kernel: the batch is copied once into
+    /// zero-padded planes split by column phase (plane (s, c, p) holds column j · sx + p of the
+    /// padded rows), then the threads take bands of output rows of each sample.
+    private func runDirect(_ direct: DirectKernel, _ x: ChannelMajor, into out: ChannelMajor, pad: Padding) {
+        let (kh, kw) = conv.kernel
+        let (sy, sx) = conv.stride
+        let (n, c, h, w, ho, wo) = (x.n, x.c, x.h, x.w, out.h, out.w)
+        let rowsIn = (ho - 1) * sy + kh
+        // The kernel reads every row up to column ⌈wo / 24⌉ · 24 + (kw − 1) / sx.
+        let pitch = (wo + 23) / 24 * 24 + (kw - 1) / sx
+        let planeStride = rowsIn * pitch, planes = n * c * sx
+        let buffer = FloatStorage(count: planes * planeStride, pool: x.pool)
+        let (bBits, xBits) = (UInt(bitPattern: buffer.base), UInt(bitPattern: x.base))
+        Backend.parallelFor(planes, elements: planes * planeStride) { plane in
+            let s = plane / (c * sx), ch = (plane / sx) % c, phase = plane % sx
+            let src = UnsafePointer<Float>(bitPattern: xBits)! + (ch * n + s) * h * w
+            let dst = UnsafeMutablePointer<Float>(bitPattern: bBits)! + plane * planeStride
+            for r in 0..<rowsIn {
+                let iy = r - pad.top, row = dst + r * pitch
+                guard iy >= 0, iy < h else {
+                    row.update(repeating: 0, count: pitch)
+                    continue
+                }
+                let line = src + iy * w
+                for j in 0..<pitch {
+                    let ix = j * sx + phase - pad.left
+                    row[j] = ix >= 0 && ix < w ? line[ix] : 0
+                }
+            }
+        }
+        let bands = max(1, min(ho, 2 * Backend.threads))
+        let (outBits, channelStride) = (UInt(bitPattern: out.base), out.row)
+        Backend.parallelFor(n * bands) { job in
+            let s = job / bands, band = job % bands
+            direct.run(UnsafePointer<Float>(bitPattern: bBits)! + s * c * sx * planeStride, planeStride: planeStride,
+                       pitch: pitch, strides: (sy, sx), out: UnsafeMutablePointer<Float>(bitPattern: outBits)! + s * ho * wo,
+                       outChannelStride: channelStride, outPitch: wo, width: wo,
+                       rows: (band * ho / bands)..<((band + 1) * ho / bands))
         }
     }
 

@@ -1,27 +1,28 @@
 import CVisageKernels
-import VisageNN
 
 // The direct convolution kernel (CVisageKernels/direct_conv.c): four output channels × 24
 // columns per register block, bias and activation fused, input read in place (no im2col).
 
 /// Packed weights, bias and activation of one convolution for the direct AVX2/FMA kernel
-/// (`visage_conv_direct_avx2`), callable on raw planes.
-struct DirectKernel: Sendable {
+/// (`visage_conv_direct_avx2`), callable on raw planes: for convolutions with few input
+/// channels (an RGB image's first layer, MTCNN, MMOD), where im2col would copy every input pixel
+/// KH · KW times for a product with few rows.
+public struct DirectKernel: Sendable {
     /// Weights packed four output channels at a time (`visage_conv_pack_weights`).
-    let packed: [Float]
+    public let packed: [Float]
     /// One bias per output channel, padded to a multiple of four.
-    let bias: [Float]
+    public let bias: [Float]
     /// PReLU slopes (padded as `bias`), zeros unless the activation is PReLU.
-    let slope: [Float]
+    public let slope: [Float]
     /// `VISAGE_CONV_IDENTITY`, `_RELU` or `_PRELU`.
-    let activation: Int32
+    public let activation: Int32
     /// Output and input channels.
-    let outChannels: Int, inChannels: Int
+    public let outChannels: Int, inChannels: Int
     /// Kernel rows and columns.
-    let kh: Int, kw: Int
+    public let kh: Int, kw: Int
 
     /// Whether this CPU runs the kernel (AVX2 and FMA).
-    static var isAvailable: Bool { visage_cpu_has_avx2() == 1 }
+    public static var isAvailable: Bool { visage_cpu_has_avx2() == 1 }
 
     /// Packs `[O, I, KH, KW]` weights; `nil` for kernels wider than 16 or empty shapes.
     /// - Parameters:
@@ -29,7 +30,7 @@ struct DirectKernel: Sendable {
     ///   - bias: `O` values, or `nil` for zeros.
     ///   - relu: apply a ReLU after the bias.
     ///   - prelu: `O` PReLU slopes applied after the bias (exclusive with `relu`).
-    init?(weight: [Float], outChannels: Int, inChannels: Int, kh: Int, kw: Int, bias: [Float]?,
+    public init?(weight: [Float], outChannels: Int, inChannels: Int, kh: Int, kw: Int, bias: [Float]?,
           relu: Bool = false, prelu: [Float]? = nil) {
         guard kw >= 1, kw <= 16, kh >= 1, outChannels >= 1, inChannels >= 1,
               weight.count == outChannels * inChannels * kh * kw,
@@ -59,7 +60,7 @@ struct DirectKernel: Sendable {
     ///   - input: channel c, phase p at `input + (c · sx + p) · planeStride`, rows `pitch` apart.
     ///   - out: channel o, row y, column x at `out[o · outChannelStride + y · outPitch + x]`.
     ///   - width: output columns.
-    func run(_ input: UnsafePointer<Float>, planeStride: Int, pitch: Int, strides: (y: Int, x: Int) = (1, 1),
+    public func run(_ input: UnsafePointer<Float>, planeStride: Int, pitch: Int, strides: (y: Int, x: Int) = (1, 1),
              out: UnsafeMutablePointer<Float>, outChannelStride: Int, outPitch: Int, width: Int, rows: Range<Int>) {
         guard !rows.isEmpty, width > 0 else { return }
         packed.withUnsafeBufferPointer { wp in
@@ -78,7 +79,7 @@ struct DirectKernel: Sendable {
     /// ``run(_:planeStride:pitch:strides:out:outChannelStride:outPitch:width:rows:)`` over all
     /// `rows`, split across the back end's threads when the work (multiply-adds) is large.
     /// With `parallel` false it runs on the caller's thread.
-    func runParallel(parallel: Bool = true, _ input: UnsafePointer<Float>, planeStride: Int, pitch: Int,
+    public func runParallel(parallel: Bool = true, _ input: UnsafePointer<Float>, planeStride: Int, pitch: Int,
                      strides: (y: Int, x: Int) = (1, 1), out: UnsafeMutablePointer<Float>, outChannelStride: Int,
                      outPitch: Int, width: Int, rows: Int) {
         let work = outChannels * inChannels * kh * kw * rows * width
