@@ -49,7 +49,7 @@ struct ConvNetPlan: Sendable {
         for layer in layers {
             switch layer {
             case let conv as Conv2D:
-                if direct || conv.inChannels <= DirectConvolution.narrowInputChannels, DirectConvolution.isAvailable,
+                if direct || conv.inChannels <= DirectKernel.narrowInputChannels, DirectConvolution.isAvailable,
                    let fast = DirectConvolution(conv) {
                     steps.append(.direct(fast))
                     continue

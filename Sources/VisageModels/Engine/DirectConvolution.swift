@@ -18,10 +18,6 @@ struct DirectConvolution: Sendable {
     /// Fewer input channels leave Winograd's transforms too little to save (MMOD's first layer
     /// has 3).
     static let winogradMinimumChannels = 8
-    /// Convolutions of this few input channels (an image's first layer, such as the ResNet's
-    /// 7 × 7 / 2 on RGB) run on the direct kernel even in plans for wide nets: im2col would copy
-    /// every input pixel K² / stride² times for a product with only 3 · K² rows.
-    static let narrowInputChannels = 4
     /// Strides.
     let sy: Int, sx: Int
     /// Zero padding.
@@ -83,27 +79,8 @@ struct DirectConvolution: Sendable {
         Backend.parallelFor(kernel.inChannels, elements: kernel.inChannels * rows * pitch * sx) { c in
             let plane = UnsafePointer<Float>(bitPattern: srcBits)! + (c * n + s) * h * w
             for p in 0..<sx {
-                let base = UnsafeMutablePointer<Float>(bitPattern: dstBits)! + (c * sx + p) * rows * pitch
-                // Columns j with 0 ≤ j·sx + p − left < w.
-                let first = max(0, (pad.left - p + sx - 1) / sx)
-                let span = w - 1 + pad.left - p
-                let last = span < 0 ? first : min(pitch, max(first, span / sx + 1))
-                for r in 0..<rows {
-                    let line = base + r * pitch
-                    let iy = r - pad.top
-                    guard iy >= 0, iy < h, last > first else {
-                        line.update(repeating: 0, count: pitch)
-                        continue
-                    }
-                    if first > 0 { line.update(repeating: 0, count: first) }
-                    if last < pitch { (line + last).update(repeating: 0, count: pitch - last) }
-                    let src = plane + iy * w + p - pad.left
-                    if sx == 1 {
-                        (line + first).update(from: src + first, count: last - first)
-                    } else {
-                        for j in first..<last { line[j] = src[j * sx] }
-                    }
-                }
+                DirectKernel.copyPhase(plane, h: h, w: w, pad: pad, sx: sx, phase: p, rows: rows, pitch: pitch,
+                                       into: UnsafeMutablePointer<Float>(bitPattern: dstBits)! + (c * sx + p) * rows * pitch)
             }
         }
     }

@@ -24,6 +24,38 @@ public struct DirectKernel: Sendable {
     /// Whether this CPU runs the kernel (AVX2 and FMA).
     public static var isAvailable: Bool { visage_cpu_has_avx2() == 1 }
 
+    /// Convolutions of this few input channels (an image's first layer, such as RGB) run on the
+    /// direct kernel even in plans for wide nets: im2col would copy every input pixel KH · KW /
+    /// stride² times for a product with only I · KH · KW rows.
+    public static let narrowInputChannels = 4
+
+    /// Copies one input plane into the kernel's zero-padded, column-phase-split layout: row r,
+    /// column j of `destination` (`rows` × `pitch`) holds the plane's (r − pad.top,
+    /// j · sx + phase − pad.left), zero outside the `h` × `w` plane.
+    public static func copyPhase(_ plane: UnsafePointer<Float>, h: Int, w: Int, pad: Padding, sx: Int, phase: Int,
+                                 rows: Int, pitch: Int, into destination: UnsafeMutablePointer<Float>) {
+        // Columns j with 0 ≤ j·sx + phase − left < w.
+        let first = max(0, (pad.left - phase + sx - 1) / sx)
+        let span = w - 1 + pad.left - phase
+        let last = span < 0 ? first : min(pitch, max(first, span / sx + 1))
+        for r in 0..<rows {
+            let line = destination + r * pitch
+            let iy = r - pad.top
+            guard iy >= 0, iy < h, last > first else {
+                line.update(repeating: 0, count: pitch)
+                continue
+            }
+            if first > 0 { line.update(repeating: 0, count: first) }
+            if last < pitch { (line + last).update(repeating: 0, count: pitch - last) }
+            let src = plane + iy * w + phase - pad.left
+            if sx == 1 {
+                (line + first).update(from: src + first, count: last - first)
+            } else {
+                for j in first..<last { line[j] = src[j * sx] }
+            }
+        }
+    }
+
     /// Packs `[O, I, KH, KW]` weights; `nil` for kernels wider than 16 or empty shapes.
     /// - Parameters:
     ///   - weight: the filters, row-major `[O, I, KH, KW]`.

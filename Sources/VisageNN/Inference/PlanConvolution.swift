@@ -20,14 +20,11 @@ struct PlanConvolution: @unchecked Sendable {
     let winograd: WinogradBatchKernel?
     /// The same weights packed for products with few columns, when asked for.
     let packed: PackedGemmKernel?
-    /// The same convolution by the direct kernel, for few input channels (an image's first layer).
+    /// The same convolution by the direct kernel, for at most ``DirectKernel/narrowInputChannels``
+    /// input channels (an image's first layer): NN4.small2's 7 × 7 / 2 and FaceNet-160's 3 × 3 / 2
+    /// first layers run 1.4–1.7× faster on one core than by im2col + sgemm (docs/engine.md,
+    /// session 19).
     let direct: DirectKernel?
-
-    /// The most input channels that take ``DirectKernel``: an image's first layer (RGB), where
-    /// im2col would copy every pixel KH · KW times for a product of only I · KH · KW rows.
-    /// NN4.small2's 7 × 7 / 2 and FaceNet-160's 3 × 3 / 2 first layers run 1.4–1.7× faster on one
-    /// core (docs/engine.md, session 19).
-    static let directChannels = 4
 
     /// The largest im2col band in floats (16 MB): wide enough for efficient sgemms, small enough
     /// for glibc to reuse freed blocks without fresh page faults.
@@ -43,7 +40,7 @@ struct PlanConvolution: @unchecked Sendable {
         self.winograd = winograd ? WinogradBatchKernel(conv) : nil
         self.packed = packed ? PackedGemmKernel(conv) : nil
         let fused = conv.activation == .identity || conv.activation == .relu
-        direct = DirectKernel.isAvailable && fused && conv.inChannels <= Self.directChannels
+        direct = DirectKernel.isAvailable && fused && conv.inChannels <= DirectKernel.narrowInputChannels
             ? DirectKernel(weight: conv.weight.storage, outChannels: conv.outChannels, inChannels: conv.inChannels,
                            kh: conv.kernel.h, kw: conv.kernel.w, bias: conv.bias?.storage,
                            relu: conv.activation == .relu)
@@ -137,21 +134,10 @@ struct PlanConvolution: @unchecked Sendable {
         let buffer = FloatStorage(count: planes * planeStride, pool: x.pool)
         let (bBits, xBits) = (UInt(bitPattern: buffer.base), UInt(bitPattern: x.base))
         Backend.parallelFor(planes, elements: planes * planeStride) { plane in
-            let s = plane / (c * sx), ch = (plane / sx) % c, phase = plane % sx
-            let src = UnsafePointer<Float>(bitPattern: xBits)! + (ch * n + s) * h * w
-            let dst = UnsafeMutablePointer<Float>(bitPattern: bBits)! + plane * planeStride
-            for r in 0..<rowsIn {
-                let iy = r - pad.top, row = dst + r * pitch
-                guard iy >= 0, iy < h else {
-                    row.update(repeating: 0, count: pitch)
-                    continue
-                }
-                let line = src + iy * w
-                for j in 0..<pitch {
-                    let ix = j * sx + phase - pad.left
-                    row[j] = ix >= 0 && ix < w ? line[ix] : 0
-                }
-            }
+            let s = plane / (c * sx), ch = (plane / sx) % c
+            DirectKernel.copyPhase(UnsafePointer<Float>(bitPattern: xBits)! + (ch * n + s) * h * w, h: h, w: w, pad: pad,
+                                   sx: sx, phase: plane % sx, rows: rowsIn, pitch: pitch,
+                                   into: UnsafeMutablePointer<Float>(bitPattern: bBits)! + plane * planeStride)
         }
         let bands = max(1, min(ho, 2 * Backend.threads))
         let (outBits, channelStride) = (UInt(bitPattern: out.base), out.row)
