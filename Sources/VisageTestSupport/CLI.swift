@@ -40,11 +40,25 @@ public enum CLI {
     }
 
     /// Runs `visage` with arguments and optional extra environment.
+    /// - Parameters:
+    ///   - arguments: the command line after `visage`.
+    ///   - environment: variables added to this process's environment.
+    ///   - input: bytes written to the child's standard input (`/dev/null` when nil).
+    ///   - addressSpaceLimitKiB: when set, the child runs under `ulimit -v` of this many KiB (through
+    ///     `/bin/sh`, which `exec`s it), so any allocation that would take it past the limit fails.
+    ///     This checks "never asks for that much memory" exactly, where the child's `ru_maxrss`
+    ///     cannot: a child started with `posix_spawn` shares this process's memory until it `exec`s,
+    ///     and Linux carries that peak into the child's own figure.
     public static func run(_ arguments: [String], environment: [String: String] = [:],
-                           input: Data? = nil) throws -> Result {
+                           input: Data? = nil, addressSpaceLimitKiB: Int? = nil) throws -> Result {
         let process = Process()
-        process.executableURL = try binary()
-        process.arguments = arguments
+        if let addressSpaceLimitKiB {
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", "ulimit -v \(addressSpaceLimitKiB) && exec \"$0\" \"$@\"", try binary().path] + arguments
+        } else {
+            process.executableURL = try binary()
+            process.arguments = arguments
+        }
         var env = ProcessInfo.processInfo.environment
         for (k, v) in environment { env[k] = v }
         process.environment = env
