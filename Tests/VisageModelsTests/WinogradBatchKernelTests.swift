@@ -4,7 +4,8 @@ import XCTest
 /// The batched Winograd F(2×2, 3×3) kernel (`visage_winograd_batch_avx2`, dlib's ResNet) against a
 /// plain double-precision convolution: planes from 1 × 1 to 13 × 11 (tile groups inside one tile
 /// row, across two rows, across three or more, partial last groups), several samples, "same" and
-/// valid padding, tile and output-channel ranges split over separate calls, with and without ReLU.
+/// valid padding, tile and output-channel ranges split over separate calls, with and without ReLU;
+/// `visage_winograd_batch_avx512` (eight output channels at a time) equal to it to the bit.
 final class WinogradBatchKernelTests: XCTestCase {
     private var state: UInt64 = 7
 
@@ -34,15 +35,24 @@ final class WinogradBatchKernelTests: XCTestCase {
         XCTAssertFalse(padded.contains { $0.isNaN }, "the padded copy leaves elements unwritten", file: file, line: line)
         var packed = [Float](repeating: 0, count: visage_winograd_packed_count(Int32(k), Int32(c), 3))
         visage_winograd_pack_weights(weight, Int32(k), Int32(c), 3, &packed)
-        var out = [Float](repeating: .nan, count: k * n * ho * wo)
         var scratch = [Float](repeating: 0, count: visage_winograd_batch_scratch_count(Int32(c)))
         let tiles = n * tilesY * tilesX, middle = tiles / 2 / 8 * 8, kHalf = k / 8 * 4
-        for (tileRange, outRange) in [(0..<middle, 0..<k), (middle..<tiles, 0..<kHalf), (middle..<tiles, kHalf..<k)]
-            where !tileRange.isEmpty && !outRange.isEmpty {
-            visage_winograd_batch_avx2(padded, Int32(c), Int32(n), Int32(hp), Int32(wp), Int32(tilesY), Int32(tilesX),
-                                       packed, bias, relu ? 1 : 0, Int32(k), Int32(outRange.lowerBound),
-                                       Int32(outRange.upperBound), &out, Int32(ho), Int32(wo), tileRange.lowerBound,
-                                       tileRange.upperBound, &scratch)
+        let kernels = visage_cpu_has_avx512() == 1 ? [visage_winograd_batch_avx2, visage_winograd_batch_avx512]
+            : [visage_winograd_batch_avx2]
+        let outputs = kernels.map { kernel in
+            var out = [Float](repeating: .nan, count: k * n * ho * wo)
+            for (tileRange, outRange) in [(0..<middle, 0..<k), (middle..<tiles, 0..<kHalf), (middle..<tiles, kHalf..<k)]
+                where !tileRange.isEmpty && !outRange.isEmpty {
+                kernel(padded, Int32(c), Int32(n), Int32(hp), Int32(wp), Int32(tilesY), Int32(tilesX), packed, bias,
+                       relu ? 1 : 0, Int32(k), Int32(outRange.lowerBound), Int32(outRange.upperBound), &out, Int32(ho),
+                       Int32(wo), tileRange.lowerBound, tileRange.upperBound, &scratch)
+            }
+            return out
+        }
+        let out = outputs[0]
+        if outputs.count > 1 {
+            XCTAssertTrue(zip(outputs[0], outputs[1]).allSatisfy { $0.bitPattern == $1.bitPattern },
+                          "AVX-512 and AVX2 differ: \(n) samples, \(c) → \(k) channels, \(h) × \(w)", file: file, line: line)
         }
         var worst = 0.0
         for o in 0..<k {
@@ -92,5 +102,7 @@ final class WinogradBatchKernelTests: XCTestCase {
         check(samples: 1, channels: 128, outChannels: 128, height: 8, width: 8, pad: 1, relu: true)
         check(samples: 5, channels: 256, outChannels: 256, height: 2, width: 2, pad: 1, relu: true)
         check(samples: 1, channels: 33, outChannels: 20, height: 13, width: 5, pad: 1, relu: false)
+        // Three blocks of four output channels (a pair and one alone), 24-tile runs and a tail of 8.
+        check(samples: 4, channels: 48, outChannels: 12, height: 19, width: 23, pad: 1, relu: true)
     }
 }

@@ -54,10 +54,14 @@ let store = ModelStore()
 // (for valgrind/perf).
 let profile = argument("--profile").map { $0.split(separator: ":").map(String.init) }
 // --stacking MODEL:BATCH[:PAIRS] times plans without and with the stacked 1 × 1 convolutions
-// (InferencePlan's stacksPointwise) pass by pass, alternating, so that both see the same machine.
-let stacking = argument("--stacking").map { $0.split(separator: ":").map(String.init) }
+// (InferencePlan's stacksPointwise) pass by pass, alternating, so that both see the same machine;
+// --winograd512 MODEL:BATCH[:PAIRS] the same for the batched Winograd products in AVX2 or AVX-512
+// (InferencePlan's winogradAVX512).
+let comparison: (feature: String, spec: [String])? = ["--stacking", "--winograd512"].lazy.compactMap { flag in
+    argument(flag).map { (String(flag.dropFirst(2)), $0.split(separator: ":").map(String.init)) }
+}.first
 print("back end: \(Backend.info)")
-let peak = profile == nil && stacking == nil ? sgemmGFLOPS(1024) : 1
+let peak = profile == nil && comparison == nil ? sgemmGFLOPS(1024) : 1
 print(String(format: "sgemm 1024³: %.1f GFLOP/s", peak))
 
 /// One model's timings: Visage's and TensorFlow's ms per face per batch, one value per round.
@@ -150,16 +154,19 @@ if let profile {
     exit(0)
 }
 
-if let stacking {
-    for model in models where model.name == stacking[0] {
-        guard let batch = Int(stacking[1]),
-              let separate = InferencePlan(model.network, winograd: true, packed: true, stacksPointwise: false),
-              let stacked = InferencePlan(model.network, winograd: true, packed: true) else { break }
+if let (feature, spec) = comparison {
+    let winograd = feature == "winograd512"
+    let labels = winograd ? ("AVX2", "AVX-512") : ("separate", "stacked")
+    for model in models where model.name == spec[0] {
+        guard spec.count > 1, let batch = Int(spec[1]),
+              let without = InferencePlan(model.network, winograd: true, packed: true, stacksPointwise: winograd,
+                                          winogradAVX512: !winograd),
+              let with = InferencePlan(model.network, winograd: true, packed: true) else { break }
         let x = Tensor(shape: [batch, 3, model.size, model.size], repeating: 0.5)
-        let pairs = stacking.count > 2 ? Int(stacking[2]) ?? 50 : 50
+        let pairs = spec.count > 2 ? Int(spec[2]) ?? 50 : 50
         var times: [[Double]] = [[], []]
         for pair in 0..<(pairs + 2) {
-            for (index, plan) in [separate, stacked].enumerated() {
+            for (index, plan) in [without, with].enumerated() {
                 let t0 = DispatchTime.now().uptimeNanoseconds
                 _ = plan.forward(x)
                 if pair >= 2 { times[index].append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6) }
@@ -167,9 +174,9 @@ if let stacking {
         }
         let ratios = zip(times[0], times[1]).map { $0 / $1 }.sorted()
         let mid = { (v: [Double]) in v.sorted()[v.count / 2] }
-        print(String(format: "%@ batch %d: separate %.2f ms, stacked %.2f ms (medians of %d); separate ÷ stacked per pair: median %.3f, quartiles %.3f–%.3f",
-                     model.name, batch, mid(times[0]), mid(times[1]), pairs, mid(ratios), ratios[ratios.count / 4],
-                     ratios[3 * ratios.count / 4]))
+        print(String(format: "%@ batch %d: %@ %.2f ms, %@ %.2f ms (medians of %d); %@ ÷ %@ per pair: median %.3f, quartiles %.3f–%.3f",
+                     model.name, batch, labels.0, mid(times[0]), labels.1, mid(times[1]), pairs, labels.0, labels.1,
+                     mid(ratios), ratios[ratios.count / 4], ratios[3 * ratios.count / 4]))
     }
     exit(0)
 }

@@ -30,14 +30,15 @@ struct PlanConvolution: @unchecked Sendable {
     /// for glibc to reuse freed blocks without fresh page faults.
     static let bandBudget = 4 << 20
 
-    /// Prepares `conv`; with `winograd`, also its Winograd form when ``WinogradBatchKernel`` takes it;
-    /// with `packed`, also its weights packed for ``PackedGemmKernel``.
-    init(_ conv: Conv2D, winograd: Bool = false, packed: Bool = false) {
+    /// Prepares `conv`; with `winograd`, also its Winograd form when ``WinogradBatchKernel`` takes it
+    /// (its AVX-512 products unless `winogradAVX512` is `false`); with `packed`, also its weights
+    /// packed for ``PackedGemmKernel``.
+    init(_ conv: Conv2D, winograd: Bool = false, packed: Bool = false, winogradAVX512: Bool = true) {
         self.conv = conv
         o = conv.outChannels
         i = conv.inChannels
         k = conv.weight.count / max(conv.outChannels, 1)
-        self.winograd = winograd ? WinogradBatchKernel(conv) : nil
+        self.winograd = winograd ? WinogradBatchKernel(conv, allowsAVX512: winogradAVX512) : nil
         self.packed = packed ? PackedGemmKernel(conv) : nil
         let fused = conv.activation == .identity || conv.activation == .relu
         direct = DirectKernel.isAvailable && fused && conv.inChannels <= DirectKernel.narrowInputChannels

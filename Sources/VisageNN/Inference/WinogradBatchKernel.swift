@@ -18,6 +18,9 @@ public struct WinogradBatchKernel: Sendable {
     public let outChannels: Int, inChannels: Int
     /// Whether a ReLU follows the bias.
     public let relu: Bool
+    /// Whether the products run eight output channels at a time in AVX-512 (the CPU has it and the
+    /// caller allowed it); the results equal the AVX2 kernel's to the bit.
+    public let usesAVX512: Bool
 
     /// Fewer input channels leave the transforms too little to save.
     public static let minimumChannels = 16
@@ -31,13 +34,15 @@ public struct WinogradBatchKernel: Sendable {
 
     /// Packs a stride-1 3 × 3 convolution with at least ``minimumChannels`` inputs, a multiple of
     /// four outputs and no activation or a ReLU; `nil` otherwise or without AVX2/FMA.
-    public init?(_ conv: Conv2D) {
+    /// - Parameter allowsAVX512: `false` keeps the AVX2 products on a CPU with AVX-512 (to compare).
+    public init?(_ conv: Conv2D, allowsAVX512: Bool = true) {
         guard Self.isAvailable, conv.kernel == (3, 3), conv.stride == (1, 1),
               conv.inChannels >= Self.minimumChannels, conv.outChannels % 4 == 0,
               conv.activation == .identity || conv.activation == .relu else { return nil }
         outChannels = conv.outChannels
         inChannels = conv.inChannels
         relu = conv.activation == .relu
+        usesAVX512 = allowsAVX512 && visage_cpu_has_avx512() == 1
         bias = conv.bias?.storage ?? [Float](repeating: 0, count: conv.outChannels)
         let count = visage_winograd_packed_count(Int32(outChannels), Int32(inChannels), 3)
         packed = conv.weight.storage.withUnsafeBufferPointer { src in
@@ -90,6 +95,7 @@ public struct WinogradBatchKernel: Sendable {
         let blocksPerWorker = byChannels ? (outChannels / 4 + workers - 1) / workers : outChannels / 4
         let outBits = UInt(bitPattern: out), scratchBits = UInt(bitPattern: scratch)
         let (inChannels, outChannels, relu) = (self.inChannels, self.outChannels, self.relu)
+        let kernel = usesAVX512 ? visage_winograd_batch_avx512 : visage_winograd_batch_avx2
         packed.withUnsafeBufferPointer { u in
             bias.withUnsafeBufferPointer { b in
                 let (uBits, bBits) = (UInt(bitPattern: u.baseAddress!), UInt(bitPattern: b.baseAddress!))
@@ -99,7 +105,7 @@ public struct WinogradBatchKernel: Sendable {
                     let outBegin = byChannels ? min(outChannels, worker * blocksPerWorker * 4) : 0
                     let outEnd = min(outChannels, outBegin + blocksPerWorker * 4)
                     guard end > begin, outEnd > outBegin else { return }
-                    visage_winograd_batch_avx2(
+                    kernel(
                         UnsafePointer<Float>(bitPattern: padBits)!, Int32(inChannels), Int32(n), Int32(hp), Int32(wp),
                         Int32(tilesY), Int32(tilesX), UnsafePointer<Float>(bitPattern: uBits)!,
                         UnsafePointer<Float>(bitPattern: bBits)!, relu ? 1 : 0, Int32(outChannels), Int32(outBegin),
