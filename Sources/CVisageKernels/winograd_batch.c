@@ -10,8 +10,8 @@
 //   2. For each block of four output channels and each of the 16 positions ξ,
 //      M[ξ][o][t] = Σ_c U[ξ][o][c] · V[ξ][c][t]: four channels × 24 tiles per register block,
 //      weights broadcast from the packed U, the block's V kept in L2. With AVX-512, two blocks of
-//      four channels at once: eight channels × 24 tiles (a zmm and a ymm per channel), the same
-//      sums.
+//      four channels at once: eight channels × 32 tiles (two zmm per channel) in blocks of up to
+//      1 MB of V, the same sums.
 //   3. Output transform Y = Aᵀ M A of those four channels, bias, ReLU, stores (a group in one tile
 //      row stores its two output rows with unpacks; others lane by lane, clipped).
 // Multiplies per output: 4 · C · O against 9 · C · O for im2col, and no im2col copy.
@@ -31,12 +31,20 @@ int visage_winograd_batch_block(int channels) {
     return block < Tiles ? Tiles : block > MaxBlock ? MaxBlock : block;
 }
 
+/// The block of the AVX-512 kernel: a multiple of 48 tiles (whole 32- and 16-tile register blocks
+/// as well as the 24-tile ones), at least 48, the transformed input up to 1 MB (these CPUs have 1–2
+/// MB of L2 per core), at most 192 tiles; never smaller than visage_winograd_batch_block.
+static int block_avx512(int channels) {
+    int block = 4 * VBudget / (16 * (channels > 0 ? channels : 1)) / (2 * Tiles) * (2 * Tiles);
+    return block < 2 * Tiles ? 2 * Tiles : block > MaxBlock ? MaxBlock : block;
+}
+
 long visage_winograd_batch_padded_count(int planes, int hp, int wp) {
     return (long)planes * hp * wp + 2 * Slack;
 }
 
 long visage_winograd_batch_scratch_count(int channels) {
-    const long block = visage_winograd_batch_block(channels);
+    const long block = block_avx512(channels);
     return 16 * (long)channels * block + 2 * 16L * Rows * block + 16 * 8;
 }
 
@@ -259,12 +267,42 @@ static inline void multiply(const float *u, const float *v, int channels, int bl
     }
 }
 
-/// multiply's 24-tile part for two blocks of four output channels (u0 → m0, u1 → m1) with AVX-512:
-/// eight channels × 24 tiles per register block (a zmm for tiles 0–15 and a ymm for 16–23 per
-/// channel), two loads and eight broadcasts feeding sixteen FMAs per input channel instead of
-/// three loads and four broadcasts for twelve. Each sum is the same FMA chain over c in order as
-/// multiply's, so the results are equal to the bit. Not inlined: the AVX2 entry calls it only
-/// through visage_winograd_batch_avx512.
+/// Eight output channels (u0's four → m0, u1's four → m1) × `width` tiles from t (32: two zmm per
+/// channel, 16: one zmm, 8: one ymm), one FMA chain over c in order per output.
+__attribute__((target("avx512f,avx2,fma"), always_inline))
+static inline void chain8(const float *a, const float *b, const float *vxi, int channels, int block, int t,
+                          float *ma, float *mb, const int width) {
+    __m512 z[8][2];
+    __m256 y[8];
+    for (int r = 0; r < 8; r++) z[r][0] = z[r][1] = _mm512_setzero_ps(), y[r] = _mm256_setzero_ps();
+    const float *vp = vxi + t;
+    for (int c = 0; c < channels; c++, vp += block) {
+        __m512 v0 = _mm512_setzero_ps(), v1 = v0;
+        __m256 v8 = _mm256_setzero_ps();
+        if (width >= 16) v0 = _mm512_loadu_ps(vp);
+        if (width == 32) v1 = _mm512_loadu_ps(vp + 16);
+        if (width == 8) v8 = _mm256_loadu_ps(vp);
+        for (int r = 0; r < 8; r++) {
+            const __m512 w = _mm512_set1_ps(r < 4 ? a[4 * c + r] : b[4 * c + r - 4]);
+            if (width >= 16) z[r][0] = _mm512_fmadd_ps(v0, w, z[r][0]);
+            if (width == 32) z[r][1] = _mm512_fmadd_ps(v1, w, z[r][1]);
+            if (width == 8) y[r] = _mm256_fmadd_ps(v8, _mm512_castps512_ps256(w), y[r]);
+        }
+    }
+    for (int r = 0; r < 8; r++) {
+        float *mp = (r < 4 ? ma + (long)r * block : mb + (long)(r - 4) * block) + t;
+        if (width >= 16) _mm512_storeu_ps(mp, z[r][0]);
+        if (width == 32) _mm512_storeu_ps(mp + 16, z[r][1]);
+        if (width == 8) _mm256_storeu_ps(mp, y[r]);
+    }
+}
+
+/// multiply's 24-tile part (tiles 0 ..< ⌊tiles / 24⌋ · 24) for two blocks of four output channels
+/// (u0 → m0, u1 → m1) with AVX-512: eight channels × 32 tiles per register block (two zmm each),
+/// two loads and eight broadcasts feeding sixteen FMAs per input channel instead of three loads and
+/// four broadcasts for twelve; what is left of the part in 16 and 8 tiles. Each sum is the same FMA
+/// chain over c in order as multiply's, so the results are equal to the bit. Not inlined: the AVX2
+/// entry calls it only through visage_winograd_batch_avx512.
 __attribute__((target("avx512f,avx2,fma"), noinline))
 static void multiply8_wide(const float *u0, const float *u1, const float *v, int channels, int block, int tiles,
                            float *m0, float *m1) {
@@ -273,26 +311,10 @@ static void multiply8_wide(const float *u0, const float *u1, const float *v, int
         const float *a = u0 + (long)xi * channels * 4, *b = u1 + (long)xi * channels * 4;
         const float *vxi = v + (long)xi * channels * block;
         float *ma = m0 + (long)xi * 4 * block, *mb = m1 + (long)xi * 4 * block;
-        for (int t = 0; t < wide; t += Tiles) {
-            __m512 z[8];
-            __m256 y[8];
-            for (int r = 0; r < 8; r++) z[r] = _mm512_setzero_ps(), y[r] = _mm256_setzero_ps();
-            const float *vp = vxi + t;
-            for (int c = 0; c < channels; c++, vp += block) {
-                const __m512 lo = _mm512_loadu_ps(vp);
-                const __m256 hi = _mm256_loadu_ps(vp + 16);
-                for (int r = 0; r < 8; r++) {
-                    const __m512 w = _mm512_set1_ps(r < 4 ? a[4 * c + r] : b[4 * c + r - 4]);
-                    z[r] = _mm512_fmadd_ps(lo, w, z[r]);
-                    y[r] = _mm256_fmadd_ps(hi, _mm512_castps512_ps256(w), y[r]);
-                }
-            }
-            for (int r = 0; r < 8; r++) {
-                float *mp = (r < 4 ? ma + (long)r * block : mb + (long)(r - 4) * block) + t;
-                _mm512_storeu_ps(mp, z[r]);
-                _mm256_storeu_ps(mp + 16, y[r]);
-            }
-        }
+        int t = 0;
+        for (; t + 32 <= wide; t += 32) chain8(a, b, vxi, channels, block, t, ma, mb, 32);
+        for (; t + 16 <= wide; t += 16) chain8(a, b, vxi, channels, block, t, ma, mb, 16);
+        for (; t < wide; t += 8) chain8(a, b, vxi, channels, block, t, ma, mb, 8);
     }
 }
 
@@ -371,7 +393,7 @@ __attribute__((target("avx2,fma"), always_inline))
 static inline void run(const float *padded, int channels, int samples, int hp, int wp, int tiles_y, int tiles_x,
                        const float *weight, const float *bias, int relu, int out_begin, int out_end, float *out,
                        int ho, int wo, long tile_begin, long tile_end, float *scratch, int avx512) {
-    const int block = visage_winograd_batch_block(channels);
+    const int block = avx512 ? block_avx512(channels) : visage_winograd_batch_block(channels);
     padded += Slack;
     float *v = scratch;
     float *m = v + 16L * channels * block;

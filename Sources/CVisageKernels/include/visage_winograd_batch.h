@@ -7,8 +7,8 @@
 /// channels (a multiple of 24, at most 192: the transformed input of one block stays in the L2 cache).
 int visage_winograd_batch_block(int channels);
 
-/// Floats of working memory one call of visage_winograd_batch_avx2 needs for `channels` input
-/// channels.
+/// Floats of working memory one call of visage_winograd_batch_avx2 or visage_winograd_batch_avx512
+/// needs for `channels` input channels.
 long visage_winograd_batch_scratch_count(int channels);
 
 /// Floats of the padded copy of `planes` planes of hp × wp: the planes and zeros on either side.
@@ -43,8 +43,8 @@ void visage_winograd_batch_avx2(const float *padded, int channels, int samples, 
                                 long tile_end, float *scratch);
 
 /// visage_winograd_batch_avx2 with its products for two blocks of four output channels at once in
-/// AVX-512 (eight channels × 24 tiles per register block): the same results, to the bit. Call only
-/// when visage_cpu_has_avx512() is 1.
+/// AVX-512 (eight channels × 32 tiles per register block, blocks of tiles up to four times as
+/// large): the same results, to the bit. Call only when visage_cpu_has_avx512() is 1.
 void visage_winograd_batch_avx512(const float *padded, int channels, int samples, int hp, int wp, int tiles_y,
                                   int tiles_x, const float *weight, const float *bias, int relu, int out_channels,
                                   int out_begin, int out_end, float *out, int ho, int wo, long tile_begin,
