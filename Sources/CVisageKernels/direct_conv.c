@@ -180,12 +180,118 @@ void visage_conv_direct_avx2(const float *in, long plane_stride, int pitch, int 
     rows4(&g, in, weight, bias, slope, activation, out_channels, sy, out, out_channel_stride, out_pitch, wo, oy0, oy1);
 }
 
+/// The AVX-512 register block: R (4 or 8) output channels × NV (1–3) zmm of 16 columns from `src`,
+/// the first four channels' weights at w0 and the next four's at w1 (two packed blocks of four),
+/// lanes past `count` columns neither loaded nor stored. Each output is the AVX2 block's FMA chain
+/// (taps in the same order, weight × input + sum), so the results are equal to the bit.
+__attribute__((target("avx512f,avx2,fma"), always_inline))
+static inline void block512(const geometry *g, const float *src, const float *w0, const float *w1, const int R,
+                            const int NV, int ob, const float *bias, const float *slope, int activation, float *dst,
+                            long ldo, int count) {
+    __mmask16 mask[3];
+    for (int v = 0; v < 3; v++) {
+        const int left = count - 16 * v;
+        mask[v] = left >= 16 ? (__mmask16)0xFFFF : left > 0 ? (__mmask16)((1u << left) - 1) : 0;
+    }
+    __m512 acc[8][3];
+    for (int r = 0; r < R; r++)
+        for (int v = 0; v < NV; v++) acc[r][v] = _mm512_setzero_ps();
+    const int kw = g->kw;
+    const long *tap = g->tap;
+    for (int c = 0; c < g->channels; c++) {
+        const float *channel = src + c * g->channel_stride;
+        for (int ky = 0; ky < g->kh; ky++) {
+            const float *row = channel + (long)ky * g->pitch;
+            for (int kx = 0; kx < kw; kx++, w0 += 4, w1 += 4) {
+                const float *p = row + tap[kx];
+                __m512 x[3];
+                for (int v = 0; v < NV; v++) x[v] = _mm512_maskz_loadu_ps(mask[v], p + 16 * v);
+                for (int r = 0; r < R; r++) {
+                    const __m512 w = _mm512_set1_ps(r < 4 ? w0[r] : w1[r - 4]);
+                    for (int v = 0; v < NV; v++) acc[r][v] = _mm512_fmadd_ps(w, x[v], acc[r][v]);
+                }
+            }
+        }
+    }
+    // Copied out with constant indices: the epilogue's loop over the `ob` rows would otherwise keep
+    // the accumulators in memory, and clang stored one after every FMA.
+    __m512 sums[8][3];
+    for (int r = 0; r < R; r++)
+        for (int v = 0; v < NV; v++) sums[r][v] = acc[r][v];
+    const __m512 zero = _mm512_setzero_ps();
+    for (int j = 0; j < ob && j < R; j++) {
+        const __m512 b = _mm512_set1_ps(bias[j]);
+        const __m512 a = _mm512_set1_ps(activation == VISAGE_CONV_PRELU ? slope[j] : 0.0f);
+        float *o = dst + j * ldo;
+        for (int v = 0; v < NV; v++) {
+            __m512 y = _mm512_add_ps(sums[j][v], b);
+            if (activation == VISAGE_CONV_RELU) {
+                y = _mm512_max_ps(y, zero);
+            } else if (activation == VISAGE_CONV_PRELU) {
+                y = _mm512_mask_mul_ps(y, _mm512_cmp_ps_mask(y, zero, _CMP_LT_OQ), y, a);
+            }
+            _mm512_mask_storeu_ps(o + 16 * v, mask[v], y);
+        }
+    }
+}
+
+/// rows4 with AVX-512: eight output channels × 48 columns per register block (24 zmm
+/// accumulators: three loads and eight broadcasts feed 24 FMAs per tap), four channels for a last
+/// block of at most four, masked loads and stores for a last block of fewer than 48 columns.
+__attribute__((target("avx512f,avx2,fma")))
+static void rows8(const geometry *g, const float *in, const float *weight, const float *bias, const float *slope,
+                  int activation, int out_channels, int sy, float *out, long ldo, int out_pitch, int wo, int oy0,
+                  int oy1) {
+    const long wblock = (long)g->channels * g->kh * g->kw * 4;
+    for (int oy = oy0; oy < oy1; oy++) {
+        const float *src = in + (long)oy * sy * g->pitch;
+        for (int ox = 0; ox < wo; ox += 48) {
+            const int count = wo - ox < 48 ? wo - ox : 48, nv = (count + 15) / 16;
+            for (int o = 0; o < out_channels; o += 8) {
+                const float *w0 = weight + (o / 4) * wblock, *w1 = w0 + wblock;
+                float *dst = out + o * ldo + (long)oy * out_pitch + ox;
+                const int ob = out_channels - o;
+                const float *b = bias + o, *s = slope + o, *x = src + ox;
+                if (ob > 4) {
+                    if (nv == 3) block512(g, x, w0, w1, 8, 3, ob, b, s, activation, dst, ldo, count);
+                    else if (nv == 2) block512(g, x, w0, w1, 8, 2, ob, b, s, activation, dst, ldo, count);
+                    else block512(g, x, w0, w1, 8, 1, ob, b, s, activation, dst, ldo, count);
+                } else {
+                    if (nv == 3) block512(g, x, w0, w0, 4, 3, ob, b, s, activation, dst, ldo, count);
+                    else if (nv == 2) block512(g, x, w0, w0, 4, 2, ob, b, s, activation, dst, ldo, count);
+                    else block512(g, x, w0, w0, 4, 1, ob, b, s, activation, dst, ldo, count);
+                }
+            }
+        }
+    }
+}
+
+void visage_conv_direct_avx512(const float *in, long plane_stride, int pitch, int channels,
+                               const float *weight, const float *bias, const float *slope, int activation,
+                               int out_channels, int kh, int kw, int sy, int sx,
+                               float *out, long out_channel_stride, int out_pitch, int wo, int oy0, int oy1) {
+    if (kw > 16 || kw < 1 || sx < 1) return;
+    long tap[16];
+    for (int kx = 0; kx < kw; kx++) tap[kx] = (long)(kx % sx) * plane_stride + kx / sx;
+    const geometry g = {plane_stride, plane_stride * sx, pitch, channels, kh, kw, tap};
+    rows8(&g, in, weight, bias, slope, activation, out_channels, sy, out, out_channel_stride, out_pitch, wo, oy0, oy1);
+}
+
 #else
 
 void visage_conv_direct_avx2(const float *in, long plane_stride, int pitch, int channels,
                              const float *weight, const float *bias, const float *slope, int activation,
                              int out_channels, int kh, int kw, int sy, int sx,
                              float *out, long out_channel_stride, int out_pitch, int wo, int oy0, int oy1) {
+    (void)in; (void)plane_stride; (void)pitch; (void)channels; (void)weight; (void)bias; (void)slope;
+    (void)activation; (void)out_channels; (void)kh; (void)kw; (void)sy; (void)sx; (void)out;
+    (void)out_channel_stride; (void)out_pitch; (void)wo; (void)oy0; (void)oy1;
+}
+
+void visage_conv_direct_avx512(const float *in, long plane_stride, int pitch, int channels,
+                               const float *weight, const float *bias, const float *slope, int activation,
+                               int out_channels, int kh, int kw, int sy, int sx,
+                               float *out, long out_channel_stride, int out_pitch, int wo, int oy0, int oy1) {
     (void)in; (void)plane_stride; (void)pitch; (void)channels; (void)weight; (void)bias; (void)slope;
     (void)activation; (void)out_channels; (void)kh; (void)kw; (void)sy; (void)sx; (void)out;
     (void)out_channel_stride; (void)out_pitch; (void)wo; (void)oy0; (void)oy1;

@@ -2,8 +2,10 @@ import CVisageKernels
 import XCTest
 
 /// The direct convolution kernel (`visage_conv_direct_avx2`, used by MMOD and MTCNN) against a
-/// plain double-precision convolution, for every output width from 1 to 60 (full blocks of 24
-/// columns, the overlapped last block of 17–23 columns, the masked ones) and strides 1 and 2.
+/// plain double-precision convolution, for every output width from 1 to 100 (full blocks of 24
+/// columns, the overlapped last block of 17–23 columns, the masked ones) and strides 1 and 2, with
+/// 6 and 11 output channels; `visage_conv_direct_avx512` (8 channels × 48 columns, masked ends)
+/// equal to it to the bit, the columns past the output untouched.
 final class DirectConvolutionKernelTests: XCTestCase {
     func testEveryWidthMatchesThePlainConvolution() {
         guard visage_cpu_has_avx2() == 1 else {
@@ -14,15 +16,15 @@ final class DirectConvolutionKernelTests: XCTestCase {
             state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
             return Float(Int((state >> 40) % 2001) - 1000) / 1000
         }
-        let (channels, outChannels, rowsOut) = (3, 6, 2)
+        let (channels, rowsOut, widths) = (3, 2, 100)
         var checked = 0
-        for (k, stride) in [(3, 1), (5, 1), (3, 2)] {
+        for (k, stride, outChannels) in [(3, 1, 6), (5, 1, 6), (3, 2, 6), (3, 1, 11), (7, 2, 11)] {
             let weight = (0..<(outChannels * channels * k * k)).map { _ in random() }
-            let bias = (0..<8).map { _ in random() }  // padded to a multiple of four
-            let slope = [Float](repeating: 0, count: 8)
+            let bias = (0..<12).map { _ in random() }  // padded to a multiple of four
+            let slope = [Float](repeating: 0, count: 12)
             var packed = [Float](repeating: 0, count: visage_conv_packed_count(Int32(outChannels), Int32(channels), Int32(k), Int32(k)))
             visage_conv_pack_weights(weight, Int32(outChannels), Int32(channels), Int32(k), Int32(k), &packed)
-            for wo in 1...60 {
+            for wo in 1...widths {
                 // Input columns (ox · stride + kx), split into `stride` phase planes.
                 let wi = (wo - 1) * stride + k, hi = (rowsOut - 1) * stride + k
                 let input = (0..<(channels * hi * wi)).map { _ in random() }
@@ -36,11 +38,20 @@ final class DirectConvolutionKernelTests: XCTestCase {
                     }
                 }
                 let outPitch = wo + 3, outChannelStride = outPitch * rowsOut
-                var out = [Float](repeating: .nan, count: outChannels * outChannelStride)
-                visage_conv_direct_avx2(planes, planeStride, Int32(pitch), Int32(channels), packed, bias, slope,
-                                        Int32(VISAGE_CONV_RELU.rawValue), Int32(outChannels), Int32(k), Int32(k),
-                                        Int32(stride), Int32(stride), &out, outChannelStride, Int32(outPitch),
-                                        Int32(wo), 0, Int32(rowsOut))
+                let kernels = visage_cpu_has_avx512() == 1 ? [visage_conv_direct_avx2, visage_conv_direct_avx512]
+                    : [visage_conv_direct_avx2]
+                let outputs = kernels.map { kernel in
+                    var out = [Float](repeating: .nan, count: outChannels * outChannelStride)
+                    kernel(planes, planeStride, Int32(pitch), Int32(channels), packed, bias, slope,
+                           Int32(VISAGE_CONV_RELU.rawValue), Int32(outChannels), Int32(k), Int32(k), Int32(stride),
+                           Int32(stride), &out, outChannelStride, Int32(outPitch), Int32(wo), 0, Int32(rowsOut))
+                    return out
+                }
+                let out = outputs[0]
+                if outputs.count > 1 {
+                    XCTAssertTrue(zip(outputs[0], outputs[1]).allSatisfy { $0.bitPattern == $1.bitPattern },
+                                  "AVX-512 and AVX2 differ: k \(k) stride \(stride) width \(wo) outputs \(outChannels)")
+                }
                 for o in 0..<outChannels {
                     for oy in 0..<rowsOut {
                         for ox in 0..<outPitch {
@@ -66,6 +77,6 @@ final class DirectConvolutionKernelTests: XCTestCase {
                 }
             }
         }
-        XCTAssertEqual(checked, 3 * outChannels * rowsOut * (60 * 61 / 2))
+        XCTAssertEqual(checked, (3 * 6 + 2 * 11) * rowsOut * (widths * (widths + 1) / 2))
     }
 }

@@ -55,9 +55,9 @@ let store = ModelStore()
 let profile = argument("--profile").map { $0.split(separator: ":").map(String.init) }
 // --stacking MODEL:BATCH[:PAIRS] times plans without and with the stacked 1 × 1 convolutions
 // (InferencePlan's stacksPointwise) pass by pass, alternating, so that both see the same machine;
-// --winograd512 MODEL:BATCH[:PAIRS] the same for the batched Winograd products in AVX2 or AVX-512
-// (InferencePlan's winogradAVX512).
-let comparison: (feature: String, spec: [String])? = ["--stacking", "--winograd512"].lazy.compactMap { flag in
+// --avx512 MODEL:BATCH[:PAIRS] the same for the Winograd, packed and direct kernels in AVX2 or
+// AVX-512 (InferencePlan's allowsAVX512).
+let comparison: (feature: String, spec: [String])? = ["--stacking", "--avx512"].lazy.compactMap { flag in
     argument(flag).map { (String(flag.dropFirst(2)), $0.split(separator: ":").map(String.init)) }
 }.first
 print("back end: \(Backend.info)")
@@ -155,12 +155,12 @@ if let profile {
 }
 
 if let (feature, spec) = comparison {
-    let winograd = feature == "winograd512"
-    let labels = winograd ? ("AVX2", "AVX-512") : ("separate", "stacked")
+    let avx512 = feature == "avx512"
+    let labels = avx512 ? ("AVX2", "AVX-512") : ("separate", "stacked")
     for model in models where model.name == spec[0] {
         guard spec.count > 1, let batch = Int(spec[1]),
-              let without = InferencePlan(model.network, winograd: true, packed: true, stacksPointwise: winograd,
-                                          winogradAVX512: !winograd),
+              let without = InferencePlan(model.network, winograd: true, packed: true, stacksPointwise: avx512,
+                                          allowsAVX512: !avx512),
               let with = InferencePlan(model.network, winograd: true, packed: true) else { break }
         let x = Tensor(shape: [batch, 3, model.size, model.size], repeating: 0.5)
         let pairs = spec.count > 2 ? Int(spec[2]) ?? 50 : 50

@@ -31,6 +31,15 @@ void visage_conv_direct_avx2(const float *in, long plane_stride, int pitch, int 
                              int out_channels, int kh, int kw, int sy, int sx,
                              float *out, long out_channel_stride, int out_pitch, int wo, int oy0, int oy1);
 
+/// visage_conv_direct_avx2 with AVX-512: eight output channels by 48 output columns per register
+/// block, masked loads and stores at a row's end (it reads no column past wo + (kw - 1) / sx). The
+/// same sums in the same order, so the same results to the bit. Call only when
+/// visage_cpu_has_avx512() is 1.
+void visage_conv_direct_avx512(const float *in, long plane_stride, int pitch, int channels,
+                               const float *weight, const float *bias, const float *slope, int activation,
+                               int out_channels, int kh, int kw, int sy, int sx,
+                               float *out, long out_channel_stride, int out_pitch, int wo, int oy0, int oy1);
+
 /// The number of floats visage_conv_pack_weights writes.
 long visage_conv_packed_count(int out_channels, int channels, int kh, int kw);
 

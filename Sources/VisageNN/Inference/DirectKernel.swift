@@ -1,7 +1,8 @@
 import CVisageKernels
 
 // The direct convolution kernel (CVisageKernels/direct_conv.c): four output channels × 24
-// columns per register block, bias and activation fused, input read in place (no im2col).
+// columns per register block (AVX2), or eight × 48 (AVX-512), bias and activation fused, input
+// read in place (no im2col).
 
 /// Packed weights, bias and activation of one convolution for the direct AVX2/FMA kernel
 /// (`visage_conv_direct_avx2`), callable on raw planes: for convolutions with few input
@@ -20,6 +21,9 @@ public struct DirectKernel: Sendable {
     public let outChannels: Int, inChannels: Int
     /// Kernel rows and columns.
     public let kh: Int, kw: Int
+    /// Whether the AVX-512 kernel runs (the CPU has it and the caller allowed it): eight output
+    /// channels × 48 columns per register block, the same results as the AVX2 kernel to the bit.
+    public let usesAVX512: Bool
 
     /// Whether this CPU runs the kernel (AVX2 and FMA).
     public static var isAvailable: Bool { visage_cpu_has_avx2() == 1 }
@@ -62,8 +66,9 @@ public struct DirectKernel: Sendable {
     ///   - bias: `O` values, or `nil` for zeros.
     ///   - relu: apply a ReLU after the bias.
     ///   - prelu: `O` PReLU slopes applied after the bias (exclusive with `relu`).
+    ///   - allowsAVX512: `false` keeps the AVX2 kernel on a CPU with AVX-512 (to compare them).
     public init?(weight: [Float], outChannels: Int, inChannels: Int, kh: Int, kw: Int, bias: [Float]?,
-          relu: Bool = false, prelu: [Float]? = nil) {
+          relu: Bool = false, prelu: [Float]? = nil, allowsAVX512: Bool = true) {
         guard kw >= 1, kw <= 16, kh >= 1, outChannels >= 1, inChannels >= 1,
               weight.count == outChannels * inChannels * kh * kw,
               bias == nil || bias!.count == outChannels,
@@ -72,6 +77,7 @@ public struct DirectKernel: Sendable {
         self.inChannels = inChannels
         self.kh = kh
         self.kw = kw
+        usesAVX512 = allowsAVX512 && visage_cpu_has_avx512() == 1
         let extra = [Float](repeating: 0, count: (outChannels + 3) / 4 * 4 - outChannels)
         self.bias = (bias ?? [Float](repeating: 0, count: outChannels)) + extra
         slope = (prelu ?? [Float](repeating: 0, count: outChannels)) + extra
@@ -95,14 +101,15 @@ public struct DirectKernel: Sendable {
     public func run(_ input: UnsafePointer<Float>, planeStride: Int, pitch: Int, strides: (y: Int, x: Int) = (1, 1),
              out: UnsafeMutablePointer<Float>, outChannelStride: Int, outPitch: Int, width: Int, rows: Range<Int>) {
         guard !rows.isEmpty, width > 0 else { return }
+        let kernel = usesAVX512 ? visage_conv_direct_avx512 : visage_conv_direct_avx2
         packed.withUnsafeBufferPointer { wp in
             bias.withUnsafeBufferPointer { bp in
                 slope.withUnsafeBufferPointer { ap in
-                    visage_conv_direct_avx2(input, planeStride, Int32(pitch), Int32(inChannels), wp.baseAddress!,
-                                            bp.baseAddress!, ap.baseAddress!, activation, Int32(outChannels),
-                                            Int32(kh), Int32(kw), Int32(strides.y), Int32(strides.x), out,
-                                            outChannelStride, Int32(outPitch), Int32(width),
-                                            Int32(rows.lowerBound), Int32(rows.upperBound))
+                    kernel(input, planeStride, Int32(pitch), Int32(inChannels), wp.baseAddress!,
+           bp.baseAddress!, ap.baseAddress!, activation, Int32(outChannels),
+                           Int32(kh), Int32(kw), Int32(strides.y), Int32(strides.x), out,
+                           outChannelStride, Int32(outPitch), Int32(width),
+                           Int32(rows.lowerBound), Int32(rows.upperBound))
                 }
             }
         }

@@ -45,12 +45,12 @@ public struct InferencePlan: Sendable {
     /// - Parameter stacksPointwise: run the 1 × 1 convolutions that open several branches of a
     ///   concatenation as one product (``SharedPointwise``); `false` runs them one by one (to
     ///   compare).
-    /// - Parameter winogradAVX512: with `winograd`, let ``WinogradBatchKernel`` run its products in
-    ///   AVX-512 where the CPU has it; `false` keeps them in AVX2 (the same results; to compare).
+    /// - Parameter allowsAVX512: let the Winograd, packed and direct kernels run in AVX-512 where
+    ///   the CPU has it; `false` keeps them in AVX2 (the same results; to compare).
     public init?(_ network: Sequential, winograd: Bool = false, packed: Bool = false, stacksPointwise: Bool = true,
-                 winogradAVX512: Bool = true) {
+                 allowsAVX512: Bool = true) {
         let options = Options(winograd: winograd, packed: packed, stacksPointwise: stacksPointwise,
-                              winogradAVX512: winogradAVX512)
+                              allowsAVX512: allowsAVX512)
         guard let steps = Self.compile(network.layers, options) else { return nil }
         self.steps = steps
         self.network = network
@@ -58,16 +58,16 @@ public struct InferencePlan: Sendable {
 
     /// How ``compile(_:_:)`` builds the steps (the initializer's parameters).
     struct Options {
-        let winograd: Bool, packed: Bool, stacksPointwise: Bool, winogradAVX512: Bool
+        let winograd: Bool, packed: Bool, stacksPointwise: Bool, allowsAVX512: Bool
     }
 
     static func compile(_ layers: [any Layer], _ options: Options) -> [Step]? {
-        let (winograd, packed, avx512) = (options.winograd, options.packed, options.winogradAVX512)
+        let (winograd, packed, avx512) = (options.winograd, options.packed, options.allowsAVX512)
         var steps: [Step] = []
         for layer in layers {
             switch layer {
             case let conv as Conv2D:
-                steps.append(.conv(PlanConvolution(conv, winograd: winograd, packed: packed, winogradAVX512: avx512)))
+                steps.append(.conv(PlanConvolution(conv, winograd: winograd, packed: packed, allowsAVX512: avx512)))
             case let pool as Pool2D: steps.append(.pool(pool))
             case let pad as ZeroPad2D: steps.append(.pad(pad.padding))
             case is GlobalAveragePool: steps.append(.globalAverage)
@@ -89,7 +89,7 @@ public struct InferencePlan: Sendable {
                 }
                 if options.stacksPointwise,
                    let (shared, rest) = SharedPointwise.merge(branches, winograd: winograd, packed: packed,
-                                                                    winogradAVX512: avx512) {
+                                                                    allowsAVX512: avx512) {
                     steps.append(.branches(b, rest, shared))
                 } else {
                     steps.append(.branches(b, branches, nil))

@@ -58,11 +58,12 @@ public struct PackedGemmKernel: Sendable {
 
     /// Packs a convolution's weights ([O, I, KH, KW] as [O, I·KH·KW]), bias and activation;
     /// `nil` for activations other than identity and ReLU, or without AVX2/FMA.
-    public init?(_ conv: Conv2D) {
+    /// - Parameter allowsAVX512: as for ``init(weight:rows:depth:bias:relu:allowsAVX512:)``.
+    public init?(_ conv: Conv2D, allowsAVX512: Bool = true) {
         guard conv.activation == .identity || conv.activation == .relu else { return nil }
         let rows = conv.outChannels
         self.init(weight: conv.weight.storage, rows: rows, depth: conv.weight.count / max(rows, 1),
-                  bias: conv.bias?.storage, relu: conv.activation == .relu)
+                  bias: conv.bias?.storage, relu: conv.activation == .relu, allowsAVX512: allowsAVX512)
     }
 
     /// Writes `act(alpha · (W · B + bias))` into C, or adds `alpha · (W · B + bias)` to C first

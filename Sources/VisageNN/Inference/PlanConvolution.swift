@@ -30,21 +30,21 @@ struct PlanConvolution: @unchecked Sendable {
     /// for glibc to reuse freed blocks without fresh page faults.
     static let bandBudget = 4 << 20
 
-    /// Prepares `conv`; with `winograd`, also its Winograd form when ``WinogradBatchKernel`` takes it
-    /// (its AVX-512 products unless `winogradAVX512` is `false`); with `packed`, also its weights
-    /// packed for ``PackedGemmKernel``.
-    init(_ conv: Conv2D, winograd: Bool = false, packed: Bool = false, winogradAVX512: Bool = true) {
+    /// Prepares `conv`; with `winograd`, also its Winograd form when ``WinogradBatchKernel`` takes it;
+    /// with `packed`, also its weights packed for ``PackedGemmKernel``. `allowsAVX512: false` keeps
+    /// the Winograd, packed and direct kernels in AVX2 on a CPU with AVX-512 (to compare).
+    init(_ conv: Conv2D, winograd: Bool = false, packed: Bool = false, allowsAVX512: Bool = true) {
         self.conv = conv
         o = conv.outChannels
         i = conv.inChannels
         k = conv.weight.count / max(conv.outChannels, 1)
-        self.winograd = winograd ? WinogradBatchKernel(conv, allowsAVX512: winogradAVX512) : nil
-        self.packed = packed ? PackedGemmKernel(conv) : nil
+        self.winograd = winograd ? WinogradBatchKernel(conv, allowsAVX512: allowsAVX512) : nil
+        self.packed = packed ? PackedGemmKernel(conv, allowsAVX512: allowsAVX512) : nil
         let fused = conv.activation == .identity || conv.activation == .relu
         direct = DirectKernel.isAvailable && fused && conv.inChannels <= DirectKernel.narrowInputChannels
             ? DirectKernel(weight: conv.weight.storage, outChannels: conv.outChannels, inChannels: conv.inChannels,
                            kh: conv.kernel.h, kw: conv.kernel.w, bias: conv.bias?.storage,
-                           relu: conv.activation == .relu)
+                           relu: conv.activation == .relu, allowsAVX512: allowsAVX512)
             : nil
     }
 

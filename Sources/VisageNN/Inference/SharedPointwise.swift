@@ -27,11 +27,11 @@ struct SharedPointwise: @unchecked Sendable {
 
     /// Stacks the pointwise convolutions that open `branches` (compiled steps), when at least
     /// two of them have the same activation (the most common one when they differ).
-    /// The stacked convolution is prepared as the plan's others (``PlanConvolution/init(_:winograd:packed:winogradAVX512:)``).
+    /// The stacked convolution is prepared as the plan's others (``PlanConvolution/init(_:winograd:packed:allowsAVX512:)``).
     /// - Returns: the stacked convolution and the branches' steps with the stacked ones removed,
     ///   or `nil` when fewer than two convolutions can be stacked.
     static func merge(_ branches: [[InferencePlan.Step]], winograd: Bool, packed: Bool,
-                      winogradAVX512: Bool = true) -> (SharedPointwise, [[InferencePlan.Step]])? {
+                      allowsAVX512: Bool = true) -> (SharedPointwise, [[InferencePlan.Step]])? {
         var heads: [Conv2D?] = branches.map { steps in
             guard case .conv(let c)? = steps.first, isPointwise(c.conv) else { return nil }
             return c.conv
@@ -67,7 +67,7 @@ struct SharedPointwise: @unchecked Sendable {
                              bias: hasBias ? Tensor(shape: [outputs], storage: bias) : nil,
                              activation: activation)
         return (SharedPointwise(conv: PlanConvolution(stacked, winograd: winograd, packed: packed,
-                                                            winogradAVX512: winogradAVX512),
+                                                            allowsAVX512: allowsAVX512),
                                 slices: slices),
                 rest)
     }
