@@ -170,6 +170,23 @@ final class InferencePlanTests: XCTestCase {
         try check(net, input: [3, 3, 12, 12])
     }
 
+    /// A zero padding between a ReLU and a max pooling becomes the pooling's own padding (NN4.small2's
+    /// stem): after a convolution with ReLU, after a ReLU layer, with asymmetric padding; a padding
+    /// after a convolution without ReLU (whose negative values the zeros would beat) and one before
+    /// an average pooling stay steps, and give the layers' values too.
+    func testZeroPaddingBeforeMaxPoolingAfterAReLU() throws {
+        let net = Sequential([
+            conv(6, 3, 3, 3), ZeroPad2D(Padding(1)), Pool2D.max(3, stride: 2),
+            conv(6, 6, 3, 3, relu: false), ReLU(), ZeroPad2D(Padding(top: 0, bottom: 2, left: 1, right: 0)),
+            Pool2D.max(3, stride: 1),
+            conv(5, 6, 1, 1, relu: false), ZeroPad2D(Padding(1)), Pool2D.max(3, stride: 2),
+            ZeroPad2D(Padding(1)), Pool2D.average(3, stride: 1),
+            GlobalAveragePool(), Flatten(),
+        ])
+        try check(net, input: [2, 3, 17, 15])
+        try check(net, input: [1, 3, 17, 15], winograd: true, packed: true)
+    }
+
     func testResidualWithShortcutAndMismatchedShapes() throws {
         // dlib-style: the body downsamples, the shortcut is a strided 1×1; then a top-left aligned add.
         let net = Sequential([

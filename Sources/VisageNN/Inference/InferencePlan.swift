@@ -68,7 +68,17 @@ public struct InferencePlan: Sendable {
             switch layer {
             case let conv as Conv2D:
                 steps.append(.conv(PlanConvolution(conv, winograd: winograd, packed: packed, allowsAVX512: avx512)))
-            case let pool as Pool2D: steps.append(.pool(pool))
+            case var pool as Pool2D:
+                // A zero padding before a max pooling, of an input that cannot be negative (NN4.small2's
+                // "pad 1, max-pool 3/2" after a ReLU), is the pooling's own padding: max pooling skips
+                // padded positions, which gives the same maxima as zeros there, and no padded copy.
+                if pool.kind == .max, !pool.ceilMode, pool.padding == .explicit(.zero), case .pad(let p)? = steps.last,
+                   steps.count >= 2, Self.isNonNegative(steps[steps.count - 2]),
+                   max(p.top, p.bottom) < pool.kernel.h, max(p.left, p.right) < pool.kernel.w {
+                    steps.removeLast()
+                    pool.padding = .explicit(p)
+                }
+                steps.append(.pool(pool))
             case let pad as ZeroPad2D: steps.append(.pad(pad.padding))
             case is GlobalAveragePool: steps.append(.globalAverage)
             case is Flatten: steps.append(.flatten)
@@ -107,6 +117,16 @@ public struct InferencePlan: Sendable {
             }
         }
         return steps
+    }
+
+    /// Whether every value `step` writes is ≥ 0 (it ends in a ReLU).
+    private static func isNonNegative(_ step: Step) -> Bool {
+        switch step {
+        case .conv(let conv): return conv.conv.activation == .relu
+        case .affine(let affine): return affine.activation == .relu
+        case .relu: return true
+        default: return false
+        }
     }
 
     /// Runs the network.
