@@ -169,14 +169,22 @@ static void rows4(const geometry *g, const float *in, const float *weight, const
     }
 }
 
+/// The geometry of one call, its taps written into `tap`; 0 for a kernel the blocks cannot take.
+static int make_geometry(geometry *g, long tap[16], long plane_stride, int pitch, int channels, int kh, int kw,
+                         int sx) {
+    if (kw > 16 || kw < 1 || sx < 1) return 0;
+    for (int kx = 0; kx < kw; kx++) tap[kx] = (long)(kx % sx) * plane_stride + kx / sx;
+    *g = (geometry){plane_stride, plane_stride * sx, pitch, channels, kh, kw, tap};
+    return 1;
+}
+
 void visage_conv_direct_avx2(const float *in, long plane_stride, int pitch, int channels,
                              const float *weight, const float *bias, const float *slope, int activation,
                              int out_channels, int kh, int kw, int sy, int sx,
                              float *out, long out_channel_stride, int out_pitch, int wo, int oy0, int oy1) {
-    if (kw > 16 || kw < 1 || sx < 1) return;
     long tap[16];
-    for (int kx = 0; kx < kw; kx++) tap[kx] = (long)(kx % sx) * plane_stride + kx / sx;
-    const geometry g = {plane_stride, plane_stride * sx, pitch, channels, kh, kw, tap};
+    geometry g;
+    if (!make_geometry(&g, tap, plane_stride, pitch, channels, kh, kw, sx)) return;
     rows4(&g, in, weight, bias, slope, activation, out_channels, sy, out, out_channel_stride, out_pitch, wo, oy0, oy1);
 }
 
@@ -270,10 +278,9 @@ void visage_conv_direct_avx512(const float *in, long plane_stride, int pitch, in
                                const float *weight, const float *bias, const float *slope, int activation,
                                int out_channels, int kh, int kw, int sy, int sx,
                                float *out, long out_channel_stride, int out_pitch, int wo, int oy0, int oy1) {
-    if (kw > 16 || kw < 1 || sx < 1) return;
     long tap[16];
-    for (int kx = 0; kx < kw; kx++) tap[kx] = (long)(kx % sx) * plane_stride + kx / sx;
-    const geometry g = {plane_stride, plane_stride * sx, pitch, channels, kh, kw, tap};
+    geometry g;
+    if (!make_geometry(&g, tap, plane_stride, pitch, channels, kh, kw, sx)) return;
     rows8(&g, in, weight, bias, slope, activation, out_channels, sy, out, out_channel_stride, out_pitch, wo, oy0, oy1);
 }
 
@@ -288,13 +295,7 @@ void visage_conv_direct_avx2(const float *in, long plane_stride, int pitch, int 
     (void)out_channel_stride; (void)out_pitch; (void)wo; (void)oy0; (void)oy1;
 }
 
-void visage_conv_direct_avx512(const float *in, long plane_stride, int pitch, int channels,
-                               const float *weight, const float *bias, const float *slope, int activation,
-                               int out_channels, int kh, int kw, int sy, int sx,
-                               float *out, long out_channel_stride, int out_pitch, int wo, int oy0, int oy1) {
-    (void)in; (void)plane_stride; (void)pitch; (void)channels; (void)weight; (void)bias; (void)slope;
-    (void)activation; (void)out_channels; (void)kh; (void)kw; (void)sy; (void)sx; (void)out;
-    (void)out_channel_stride; (void)out_pitch; (void)wo; (void)oy0; (void)oy1;
-}
+// Never called off x86 (no CPU there reports AVX-512): the same empty stand-in.
+__typeof__(visage_conv_direct_avx2) visage_conv_direct_avx512 __attribute__((alias("visage_conv_direct_avx2")));
 
 #endif

@@ -465,13 +465,7 @@ void visage_winograd_batch_avx2(const float *padded, int channels, int samples, 
     (void)tile_begin; (void)tile_end; (void)scratch;
 }
 
-void visage_winograd_batch_avx512(const float *padded, int channels, int samples, int hp, int wp, int tiles_y,
-                                  int tiles_x, const float *weight, const float *bias, int relu, int out_channels,
-                                  int out_begin, int out_end, float *out, int ho, int wo, long tile_begin,
-                                  long tile_end, float *scratch) {
-    (void)padded; (void)channels; (void)samples; (void)hp; (void)wp; (void)tiles_y; (void)tiles_x; (void)weight;
-    (void)bias; (void)relu; (void)out_channels; (void)out_begin; (void)out_end; (void)out; (void)ho; (void)wo;
-    (void)tile_begin; (void)tile_end; (void)scratch;
-}
+// Never called off x86 (no CPU there reports AVX-512): the same empty stand-in.
+__typeof__(visage_winograd_batch_avx2) visage_winograd_batch_avx512 __attribute__((alias("visage_winograd_batch_avx2")));
 
 #endif
