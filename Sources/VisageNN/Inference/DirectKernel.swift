@@ -5,7 +5,7 @@ import CVisageKernels
 // read in place (no im2col).
 
 /// Packed weights, bias and activation of one convolution for the direct AVX2/FMA kernel
-/// (`visage_conv_direct_avx2`), callable on raw planes: for convolutions with few input
+/// (`visage_conv_direct_avx2`, or `visage_conv_direct_avx512` where the CPU has it), callable on raw planes: for convolutions with few input
 /// channels (an RGB image's first layer, MTCNN, MMOD), where im2col would copy every input pixel
 /// KH · KW times for a product with few rows.
 public struct DirectKernel: Sendable {
@@ -105,10 +105,9 @@ public struct DirectKernel: Sendable {
         packed.withUnsafeBufferPointer { wp in
             bias.withUnsafeBufferPointer { bp in
                 slope.withUnsafeBufferPointer { ap in
-                    kernel(input, planeStride, Int32(pitch), Int32(inChannels), wp.baseAddress!,
-           bp.baseAddress!, ap.baseAddress!, activation, Int32(outChannels),
-                           Int32(kh), Int32(kw), Int32(strides.y), Int32(strides.x), out,
-                           outChannelStride, Int32(outPitch), Int32(width),
+                    kernel(input, planeStride, Int32(pitch), Int32(inChannels), wp.baseAddress!, bp.baseAddress!,
+                           ap.baseAddress!, activation, Int32(outChannels), Int32(kh), Int32(kw), Int32(strides.y),
+                           Int32(strides.x), out, outChannelStride, Int32(outPitch), Int32(width),
                            Int32(rows.lowerBound), Int32(rows.upperBound))
                 }
             }

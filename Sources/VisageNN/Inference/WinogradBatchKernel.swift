@@ -7,7 +7,8 @@ import CVisageKernels
 // ReLU, written straight into the output planes.
 
 /// A stride-1 3 × 3 convolution of a whole channel-major batch by Winograd's F(2×2, 3×3) on
-/// AVX2/FMA: 4 instead of 9 multiplies per output and no im2col. Used by the compiled plans for
+/// AVX2/FMA (its products in AVX-512 where the CPU has it): 4 instead of 9 multiplies per output
+/// and no im2col. Used by the compiled plans for
 /// wide layers (dlib's ResNet, the course's encoders) in place of im2col and sgemm.
 public struct WinogradBatchKernel: Sendable {
     /// U = G g Gᵀ packed by `visage_winograd_pack_weights` ([O/4][16][C][4]).
