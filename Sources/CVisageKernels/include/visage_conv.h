@@ -20,7 +20,8 @@ enum visage_conv_activation {
 /// horizontal stride. Plane (c, p), p < sx, starts at `in + (c * sx + p) * plane_stride` and
 /// holds rows of `pitch` floats where column j is the padded input's column j * sx + p. Output
 /// row oy, kernel tap (ky, kx) reads plane (c, kx % sx), row oy * sy + ky, column ox + kx / sx.
-/// Every row must be readable up to column round_up(wo, 24) + (kw - 1) / sx (exclusive).
+/// Every row must be readable up to column wo + (kw - 1) / sx (exclusive): a row's last full
+/// block is shifted left to end at column wo, and narrower ends load only their valid lanes.
 ///
 /// weight: packed by visage_conv_pack_weights, ceil(out_channels / 4) blocks.
 /// out: channel o, row oy, column ox at out[o * out_channel_stride + oy * out_pitch + ox].

@@ -129,7 +129,8 @@ struct PlanConvolution: @unchecked Sendable {
         let (sy, sx) = conv.stride
         let (n, c, h, w, ho, wo) = (x.n, x.c, x.h, x.w, out.h, out.w)
         let rowsIn = (ho - 1) * sy + kh
-        // The kernel reads every row up to column ⌈wo / 24⌉ · 24 + (kw − 1) / sx.
+        // The kernel reads every row up to column wo + (kw − 1) / sx; the pitch rounds the row up
+        // to whole 24-column blocks all the same.
         let pitch = (wo + 23) / 24 * 24 + (kw - 1) / sx
         let planeStride = rowsIn * pitch, planes = n * c * sx
         let buffer = FloatStorage(count: planes * planeStride, pool: x.pool)
