@@ -155,12 +155,11 @@ if let profile {
 }
 
 if let (feature, spec) = comparison {
-    let avx512 = feature == "avx512"
-    let labels = avx512 ? ("AVX2", "AVX-512") : ("separate", "stacked")
+    let labels = feature == "avx512" ? ("AVX2", "AVX-512") : ("separate", "stacked")
     for model in models where model.name == spec[0] {
         guard spec.count > 1, let batch = Int(spec[1]),
-              let without = InferencePlan(model.network, winograd: true, packed: true, stacksPointwise: avx512,
-                                          allowsAVX512: !avx512),
+              let without = InferencePlan(model.network, winograd: true, packed: true,
+                                          stacksPointwise: feature != "stacking", allowsAVX512: feature != "avx512"),
               let with = InferencePlan(model.network, winograd: true, packed: true) else { break }
         let x = Tensor(shape: [batch, 3, model.size, model.size], repeating: 0.5)
         let pairs = spec.count > 2 ? Int(spec[2]) ?? 50 : 50
