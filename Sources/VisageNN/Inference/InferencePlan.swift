@@ -233,7 +233,8 @@ public struct InferencePlan: Sendable {
 
     /// `activation(shortcut(x) + scale · body(x))`. When the body ends in a convolution whose
     /// output has the shortcut's shape, the convolution's sgemm adds `scale ·` its product onto
-    /// the shortcut in the output (onto `x` itself when it is an owned identity shortcut).
+    /// the shortcut in the output (onto `x` itself when it is an owned identity shortcut), and
+    /// its epilogue applies the block's ReLU in the same pass.
     private static func residual(_ layer: Residual, body: [Step], shortcut: [Step]?, _ x: ChannelMajor,
                                  owned: Bool, into dest: ChannelMajor?) -> ChannelMajor {
         let s = shortcut.map { run($0[...], x, owned: false, into: nil) } ?? x
@@ -247,8 +248,7 @@ public struct InferencePlan: Sendable {
                 let reuse = dest == nil && (s.storage !== x.storage || owned) && y.storage !== s.storage
                 let out = reuse ? s : output(dest, x.pool, c: s.c, n: s.n, h: s.h, w: s.w)
                 if !reuse { out.copy(from: s) }
-                conv.run(y, into: out, alpha: layer.scale, accumulate: true)
-                if relu { PlanKernels.relu(out) }
+                conv.run(y, into: out, alpha: layer.scale, accumulate: true, clamps: relu)
                 return out
             }
         }

@@ -71,20 +71,24 @@ public struct PackedGemmKernel: Sendable {
     /// - Parameters:
     ///   - b: B, `depth` × `columns`, row stride `ldb`.
     ///   - c: C, `rows` × `columns`, row stride `ldc`.
+    ///   - relu: clamp at zero after the sum (and after the accumulation); `nil` uses the
+    ///     kernel's own activation. A residual block passes its activation here, so that
+    ///     `relu(C + alpha · (W · B + bias))` takes no second pass over C.
     ///   - pool: where the packed copy of B comes from.
     public func run(b: UnsafePointer<Float>, ldb: Int, columns: Int, c: UnsafeMutablePointer<Float>, ldc: Int,
-                    alpha: Float = 1, accumulate: Bool = false, pool: BufferPool) {
+                    alpha: Float = 1, accumulate: Bool = false, relu: Bool? = nil, pool: BufferPool) {
         let (k, n, bBits) = (Int32(depth), Int32(columns), UInt(bitPattern: b))
-        run(columns: columns, c: c, ldc: ldc, alpha: alpha, accumulate: accumulate, pool: pool) { t0, t1, tiles in
+        run(columns: columns, c: c, ldc: ldc, alpha: alpha, accumulate: accumulate, relu: relu ?? self.relu,
+            pool: pool) { t0, t1, tiles in
             visage_packed_gemm_pack_b(UnsafePointer<Float>(bitPattern: bBits)!, k, n, Int32(ldb), Int32(t0), Int32(t1),
                                       tiles)
         }
     }
 
-    /// ``run(b:ldb:columns:c:ldc:alpha:accumulate:pool:)`` with B given by what it packs: `pack(t0,
-    /// t1, tiles)` writes tiles `t0 ..< t1` of B as `visage_packed_gemm_pack_b` would (calls on
-    /// disjoint ranges run at once).
-    func run(columns: Int, c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float, accumulate: Bool,
+    /// ``run(b:ldb:columns:c:ldc:alpha:accumulate:relu:pool:)`` with B given by what it packs:
+    /// `pack(t0, t1, tiles)` writes tiles `t0 ..< t1` of B as `visage_packed_gemm_pack_b` would
+    /// (calls on disjoint ranges run at once).
+    func run(columns: Int, c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float, accumulate: Bool, relu: Bool,
              pool: BufferPool, pack: (Int, Int, UnsafeMutablePointer<Float>) -> Void) {
         guard columns > 0 else { return }
         let (m, k, n) = (Int32(rows), Int32(depth), Int32(columns))
@@ -111,7 +115,7 @@ public struct PackedGemmKernel: Sendable {
             bias.withUnsafeBufferPointer { bias in
                 let wBits = UInt(bitPattern: w.baseAddress!)
                 let biasBits = bias.isEmpty ? 0 : UInt(bitPattern: bias.baseAddress!)
-                let relu: Int32 = self.relu ? 1 : 0
+                let relu: Int32 = relu ? 1 : 0
                 Backend.parallelFor(workers) { worker in
                     var (p0, p1, t0, t1) = (0, panels, 0, tiles)
                     if byPanels {

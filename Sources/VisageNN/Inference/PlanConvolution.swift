@@ -52,8 +52,9 @@ struct PlanConvolution: @unchecked Sendable {
     func outputShape(_ x: ChannelMajor) -> [Int] { conv.outputShape(for: [x.n, x.c, x.h, x.w]) }
 
     /// Writes `alpha · (conv(x) + bias)` into `out`, or adds it to `out` when `accumulate`, then
-    /// applies the convolution's activation.
-    func run(_ x: ChannelMajor, into out: ChannelMajor, alpha: Float = 1, accumulate: Bool = false) {
+    /// applies the convolution's activation, and a ReLU after all when `clamps` (a residual
+    /// block's own activation, applied to shortcut + scaled product in the same pass).
+    func run(_ x: ChannelMajor, into out: ChannelMajor, alpha: Float = 1, accumulate: Bool = false, clamps: Bool = false) {
         precondition(x.c == i, "conv expects \(i) channels, got \(x.c)")
         let (kh, kw) = conv.kernel
         let (sy, sx) = conv.stride
@@ -61,17 +62,18 @@ struct PlanConvolution: @unchecked Sendable {
         let (ho, wo) = (out.h, out.w)
         let rows = x.n * ho, ldc = out.row
         guard rows > 0, wo > 0 else { return }
-        if let winograd, alpha == 1, !accumulate, WinogradBatchKernel.pays(n: x.n, ho: ho, wo: wo) {
+        let relu = clamps || conv.activation == .relu
+        if let winograd, alpha == 1, !accumulate, !clamps, WinogradBatchKernel.pays(n: x.n, ho: ho, wo: wo) {
             winograd.run(x.base, n: x.n, h: x.h, w: x.w, padTop: pad.top, padLeft: pad.left, out: out.base, ho: ho,
                          wo: wo, pool: x.pool)
             return
         }
-        if let direct, alpha == 1, !accumulate {
+        if let direct, alpha == 1, !accumulate, !clamps {
             runDirect(direct, x, into: out, pad: pad)
             return
         }
         if let packed, PackedGemmKernel.pays(columns: ldc) {
-            runPacked(packed, x, into: out, pad: pad, alpha: alpha, accumulate: accumulate)
+            runPacked(packed, x, into: out, pad: pad, alpha: alpha, accumulate: accumulate, relu: relu)
             return
         }
         let beta: Float = accumulate ? 1 : 0
@@ -80,7 +82,7 @@ struct PlanConvolution: @unchecked Sendable {
             if kh == 1 && kw == 1 && sy == 1 && sx == 1 && pad == .zero {
                 Gemm.sgemm(m: o, n: ldc, k: k, alpha: alpha, a: wb, lda: k, b: x.base, ldb: x.row, beta: beta,
                            c: out.base, ldc: ldc)
-                epilogue(out.base, count: ldc, ldc: ldc, alpha: alpha)
+                epilogue(out.base, count: ldc, ldc: ldc, alpha: alpha, relu: relu)
                 return
             }
             let bandRows = max(1, min(rows, Self.bandBudget / max(k * wo, 1)))
@@ -92,7 +94,7 @@ struct PlanConvolution: @unchecked Sendable {
                 fill(col.base, from: x, pad: pad, ho: ho, wo: wo, rows: r0..<r1)
                 Gemm.sgemm(m: o, n: cols, k: k, alpha: alpha, a: wb, lda: k, b: col.base, ldb: cols, beta: beta,
                            c: out.base + r0 * wo, ldc: ldc)
-                epilogue(out.base + r0 * wo, count: cols, ldc: ldc, alpha: alpha)
+                epilogue(out.base + r0 * wo, count: cols, ldc: ldc, alpha: alpha, relu: relu)
                 r0 = r1
             }
         }
@@ -102,17 +104,17 @@ struct PlanConvolution: @unchecked Sendable {
     /// stride-1 unpadded convolution, else on the im2col of the whole batch, written straight into the
     /// kernel's tiles.
     private func runPacked(_ packed: PackedGemmKernel, _ x: ChannelMajor, into out: ChannelMajor, pad: Padding,
-                           alpha: Float, accumulate: Bool) {
+                           alpha: Float, accumulate: Bool, relu: Bool) {
         let columns = out.row
         if conv.kernel == (1, 1) && conv.stride == (1, 1) && pad == .zero {
             packed.run(b: x.base, ldb: x.row, columns: columns, c: out.base, ldc: columns, alpha: alpha,
-                       accumulate: accumulate, pool: x.pool)
+                       accumulate: accumulate, relu: relu, pool: x.pool)
             return
         }
         let (kh, kw) = conv.kernel
         let (sy, sx) = conv.stride
         let (ho, wo, xBits) = (out.h, out.w, UInt(bitPattern: x.base))
-        packed.run(columns: columns, c: out.base, ldc: columns, alpha: alpha, accumulate: accumulate,
+        packed.run(columns: columns, c: out.base, ldc: columns, alpha: alpha, accumulate: accumulate, relu: relu,
                    pool: x.pool) { t0, t1, tiles in
             visage_packed_gemm_pack_im2col(UnsafePointer<Float>(bitPattern: xBits)!, Int32(x.n), Int32(x.c),
                                            Int32(x.h), Int32(x.w), Int32(kh), Int32(kw), Int32(sy), Int32(sx),
@@ -188,9 +190,8 @@ struct PlanConvolution: @unchecked Sendable {
         }
     }
 
-    /// Adds `alpha · bias[o]` to `count` elements of each output row and applies the activation.
-    private func epilogue(_ base: UnsafeMutablePointer<Float>, count: Int, ldc: Int, alpha: Float) {
-        let relu = conv.activation == .relu
+    /// Adds `alpha · bias[o]` to `count` elements of each output row, then clamps at zero when `relu`.
+    private func epilogue(_ base: UnsafeMutablePointer<Float>, count: Int, ldc: Int, alpha: Float, relu: Bool) {
         guard conv.bias != nil || relu else { return }
         let bits = UInt(bitPattern: base)
         let bias = conv.bias?.storage
