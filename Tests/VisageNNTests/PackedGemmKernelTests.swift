@@ -13,8 +13,11 @@ final class PackedGemmKernelTests: XCTestCase {
         return Float(Int((state >> 40) % 2001) - 1000) / 1000
     }
 
+    /// `clamps` is the per-call ReLU (``PackedGemmKernel/run(b:ldb:columns:c:ldc:alpha:accumulate:relu:pool:)``),
+    /// `nil` for the kernel's own.
     private func check(rows m: Int, depth k: Int, columns n: Int, bias withBias: Bool, relu: Bool, alpha: Float,
-                       accumulate: Bool, file: StaticString = #filePath, line: UInt = #line) throws {
+                       accumulate: Bool, clamps: Bool? = nil, file: StaticString = #filePath,
+                       line: UInt = #line) throws {
         let weight = (0..<(m * k)).map { _ in random() }
         let bias = withBias ? (0..<m).map { _ in random() } : nil
         let (ldb, ldc) = (n + 3, n + 5)
@@ -26,7 +29,7 @@ final class PackedGemmKernelTests: XCTestCase {
         b.withUnsafeBufferPointer { bp in
             c.withUnsafeMutableBufferPointer { cp in
                 kernel.run(b: bp.baseAddress!, ldb: ldb, columns: n, c: cp.baseAddress!, ldc: ldc, alpha: alpha,
-                           accumulate: accumulate, pool: BufferPool())
+                           accumulate: accumulate, relu: clamps, pool: BufferPool())
             }
         }
         var worst: Double = 0
@@ -42,7 +45,7 @@ final class PackedGemmKernelTests: XCTestCase {
                 for kk in 0..<k { sum += Double(weight[i * k + kk]) * Double(b[kk * ldb + j]) }
                 var expected = Double(alpha) * (sum + Double(bias?[i] ?? 0))
                 if accumulate { expected += Double(before[index]) }
-                if relu { expected = max(expected, 0) }
+                if clamps ?? relu { expected = max(expected, 0) }
                 worst = max(worst, abs(Double(c[index]) - expected))
             }
         }
@@ -55,6 +58,15 @@ final class PackedGemmKernelTests: XCTestCase {
             try check(rows: m, depth: k, columns: n, bias: true, relu: true, alpha: 1, accumulate: false)
             try check(rows: m, depth: k, columns: n, bias: true, relu: true, alpha: 0.17, accumulate: true)
             try check(rows: m, depth: k, columns: n, bias: false, relu: false, alpha: -2, accumulate: true)
+        }
+    }
+
+    /// A residual block's ReLU passed per call: `relu(C + alpha · (W · B + bias))` from a kernel
+    /// without an activation, and a kernel with one run without it.
+    func testReLUChosenPerCall() throws {
+        for (m, k, n) in [(17, 33, 5), (40, 130, 64)] {
+            try check(rows: m, depth: k, columns: n, bias: true, relu: false, alpha: 0.17, accumulate: true, clamps: true)
+            try check(rows: m, depth: k, columns: n, bias: true, relu: true, alpha: 1, accumulate: false, clamps: false)
         }
     }
 
