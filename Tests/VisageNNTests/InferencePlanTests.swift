@@ -102,6 +102,10 @@ final class InferencePlanTests: XCTestCase {
         try check(net, input: [2, 3, 23, 21], winograd: true, packed: true)
         // A kernel of more than 64 taps packs its im2col without the per-tap offset table.
         try check(Sequential([conv(5, 3, 9, 9)]), input: [1, 3, 8, 7], packed: true)
+        // An im2col of more than 64 columns (here 13 × 12 = 156, up to maximumIm2colColumns) takes
+        // the kernel too, over many tiles; a 1 × 1 of as many columns keeps sgemm.
+        try check(Sequential([conv(20, 8, 3, 3, stride: 2), conv(7, 20, 1, 1), conv(6, 7, 1, 3, relu: false)]),
+                  input: [1, 8, 25, 23], packed: true)
     }
 
     func testInceptionResNetBlockAndReduction() throws {

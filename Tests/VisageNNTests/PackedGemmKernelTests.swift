@@ -103,5 +103,10 @@ final class PackedGemmKernelTests: XCTestCase {
     func testColumnLimit() {
         XCTAssertTrue(PackedGemmKernel.pays(columns: PackedGemmKernel.maximumColumns))
         XCTAssertFalse(PackedGemmKernel.pays(columns: PackedGemmKernel.maximumColumns + 1))
+        // An im2col (FaceNet-160's 3 × 3 / 2 at 17 × 17: 289 columns) takes it up to its own limit.
+        XCTAssertGreaterThan(PackedGemmKernel.maximumIm2colColumns, PackedGemmKernel.maximumColumns)
+        XCTAssertTrue(PackedGemmKernel.pays(columns: 289, im2col: true))
+        XCTAssertFalse(PackedGemmKernel.pays(columns: 289))
+        XCTAssertFalse(PackedGemmKernel.pays(columns: PackedGemmKernel.maximumIm2colColumns + 1, im2col: true))
     }
 }

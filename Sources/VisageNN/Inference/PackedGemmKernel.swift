@@ -30,8 +30,18 @@ public struct PackedGemmKernel: Sendable {
     /// Whether this CPU runs the kernel (AVX2 and FMA).
     public static var isAvailable: Bool { visage_cpu_has_avx2() == 1 }
 
-    /// Whether a product with `columns` columns should take the kernel.
-    public static func pays(columns: Int) -> Bool { columns <= maximumColumns }
+    /// The widest product that takes this kernel when its right factor is an im2col (a
+    /// convolution other than an unpadded stride-1 1 × 1): the kernel writes the im2col straight
+    /// into its tiles, where sgemm needs the im2col written out and then packs it again. Pass by
+    /// pass at batch 1 (docs/engine.md, session 22) FaceNet-160's 3 × 3 / 2 at 17 × 17 (289
+    /// columns, K = 1728) ran 3.3 → 2.6 ms; 1 × 1 products of 289 columns ran slower on it.
+    public static let maximumIm2colColumns = 320
+
+    /// Whether a product with `columns` columns should take the kernel; `im2col` when its right
+    /// factor is a convolution's im2col rather than the input itself.
+    public static func pays(columns: Int, im2col: Bool = false) -> Bool {
+        columns <= (im2col ? maximumIm2colColumns : maximumColumns)
+    }
 
     /// Packs the row-major `rows` × `depth` matrix `weight`; `nil` without AVX2/FMA, or when the
     /// sizes do not match.

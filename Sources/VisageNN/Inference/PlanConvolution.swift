@@ -6,9 +6,9 @@ import CVisageKernels
 // the output [O, N·Ho·Wo] (row stride N·Ho·Wo), then bias and ReLU on the band while it is warm.
 // A 1×1 stride-1 unpadded convolution reads its input as the column matrix: one sgemm, no copy.
 // A stride-1 3×3 one with enough channels and tiles runs WinogradBatchKernel instead (no im2col).
-// A product with few columns (a batch of one's late layers) runs PackedGemmKernel, whose weights
-// were packed when the plan was built, on the input itself (1×1) or on the im2col of the batch
-// written straight into the kernel's tiles.
+// A product with few columns (a batch of one's late layers; up to 320 for an im2col) runs
+// PackedGemmKernel, whose weights were packed when the plan was built, on the input itself (1×1)
+// or on the im2col of the batch written straight into the kernel's tiles.
 
 /// A ``Conv2D`` prepared for a plan: one wide sgemm per band of the batch's output rows.
 struct PlanConvolution: @unchecked Sendable {
@@ -72,14 +72,15 @@ struct PlanConvolution: @unchecked Sendable {
             runDirect(direct, x, into: out, pad: pad)
             return
         }
-        if let packed, PackedGemmKernel.pays(columns: ldc) {
+        let pointwise = kh == 1 && kw == 1 && sy == 1 && sx == 1 && pad == .zero
+        if let packed, PackedGemmKernel.pays(columns: ldc, im2col: !pointwise) {
             runPacked(packed, x, into: out, pad: pad, alpha: alpha, accumulate: accumulate, relu: relu)
             return
         }
         let beta: Float = accumulate ? 1 : 0
         conv.weight.storage.withUnsafeBufferPointer { wp in
             let wb = wp.baseAddress!
-            if kh == 1 && kw == 1 && sy == 1 && sx == 1 && pad == .zero {
+            if pointwise {
                 Gemm.sgemm(m: o, n: ldc, k: k, alpha: alpha, a: wb, lda: k, b: x.base, ldb: x.row, beta: beta,
                            c: out.base, ldc: ldc)
                 epilogue(out.base, count: ldc, ldc: ldc, alpha: alpha, relu: relu)
