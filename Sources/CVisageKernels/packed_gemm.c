@@ -6,12 +6,17 @@
 // Register block: 16 rows (two vectors of output channels) × 6 columns, twelve accumulators;
 // per k, two loads of the packed panel and six broadcasts of the packed tile. The panel is read
 // once per tile (from L2 after the first), the tiles from L2; no blocking over k (measured: it
-// made no difference up to k = 2304). The sums of a block go through a small buffer to the
-// row-major C with the epilogue (bias, scale, accumulate, ReLU).
+// made no difference up to k = 2304). The first tile prefetches the panel 64 steps of k (4 KB)
+// ahead: the hardware prefetcher alone left products of 9 columns, which stream the weights
+// from memory, at about half the machine's read bandwidth (docs/engine.md, session 22). The
+// sums of a block go through a small buffer to the row-major C with the epilogue (bias, scale,
+// accumulate, ReLU).
 #include "visage_packed_gemm.h"
 #include "packed_gemm_store.h"
 
-enum { Rows = VISAGE_PACKED_GEMM_ROWS, Columns = VISAGE_PACKED_GEMM_COLUMNS };
+#include <stdint.h>
+
+enum { Rows = VISAGE_PACKED_GEMM_ROWS, Columns = VISAGE_PACKED_GEMM_COLUMNS, Ahead = 64 };
 
 long visage_packed_gemm_a_count(int m, int k) { return (long)((m + Rows - 1) / Rows) * Rows * k; }
 
@@ -153,8 +158,17 @@ void visage_packed_gemm_avx2(const float *a, int m, int k, const float *b, int n
             const float *w = panel, *x = b + (long)t * Columns * k;
             __m256 s0 = _mm256_setzero_ps(), s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0,
                    s8 = s0, s9 = s0, s10 = s0, s11 = s0;
-            for (int kk = 0; kk < k; kk++, w += Rows, x += Columns)
-                VISAGE_FMA_16X6(w, x, s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11);
+            if (t == t0) {
+                // The panel's first tile reads it from memory: fetch 4 KB ahead, on into the next
+                // panel at the end (a prefetch past the weights' end does not fault).
+                for (int kk = 0; kk < k; kk++, w += Rows, x += Columns) {
+                    __builtin_prefetch((const void *)((uintptr_t)w + Ahead * Rows * sizeof(float)));
+                    VISAGE_FMA_16X6(w, x, s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11);
+                }
+            } else {
+                for (int kk = 0; kk < k; kk++, w += Rows, x += Columns)
+                    VISAGE_FMA_16X6(w, x, s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11);
+            }
             _mm256_store_ps(block, s0), _mm256_store_ps(block + 8, s1);
             _mm256_store_ps(block + 16, s2), _mm256_store_ps(block + 24, s3);
             _mm256_store_ps(block + 32, s4), _mm256_store_ps(block + 40, s5);
