@@ -37,6 +37,14 @@ public struct PackedGemmKernel: Sendable {
     /// columns, K = 1728) ran 3.3 → 2.6 ms; 1 × 1 products of 289 columns ran slower on it.
     public static let maximumIm2colColumns = 320
 
+    /// The most weights (floats) of a product on an im2col that the threads split by tiles rather
+    /// than by panels (512 KB, the smallest L2 measured): each thread then packs and multiplies
+    /// only its own tiles, reading all the weights, and no tile one core wrote is read by the
+    /// other (packing into tiles that the other core had read cost 4× a private packing, session
+    /// 21). Pass by pass at batch 1 (panels ÷ tiles, medians): FaceNet-160 1.020, 1.015 (Block17's
+    /// 1 × 7 and 7 × 1), NN4.small2 1.008 (docs/engine.md, session 22).
+    public static let tileSplitFloats = 128 << 10
+
     /// Whether a product with `columns` columns should take the kernel; `im2col` when its right
     /// factor is a convolution's im2col rather than the input itself.
     public static func pays(columns: Int, im2col: Bool = false) -> Bool {
@@ -97,9 +105,10 @@ public struct PackedGemmKernel: Sendable {
 
     /// ``run(b:ldb:columns:c:ldc:alpha:accumulate:relu:pool:)`` with B given by what it packs:
     /// `pack(t0, t1, tiles)` writes tiles `t0 ..< t1` of B as `visage_packed_gemm_pack_b` would
-    /// (calls on disjoint ranges run at once).
+    /// (calls on disjoint ranges run at once); `im2col` when B is a convolution's im2col (see
+    /// ``tileSplitFloats``).
     func run(columns: Int, c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float, accumulate: Bool, relu: Bool,
-             pool: BufferPool, pack: (Int, Int, UnsafeMutablePointer<Float>) -> Void) {
+             pool: BufferPool, im2col: Bool = false, pack: (Int, Int, UnsafeMutablePointer<Float>) -> Void) {
         guard columns > 0 else { return }
         let (m, k, n) = (Int32(rows), Int32(depth), Int32(columns))
         let tiles = Int(visage_packed_gemm_tiles(n))
@@ -110,8 +119,9 @@ public struct PackedGemmKernel: Sendable {
         let workers = min(Backend.threads, max(panels, tiles)), avx512 = usesAVX512
         // With as many panels as threads each thread reads only its panels of W (the point of
         // this kernel: W dominates the traffic), after all tiles of B are packed; otherwise each
-        // packs and multiplies its own range of tiles.
-        let byPanels = panels >= workers
+        // packs and multiplies its own range of tiles: with few panels, and for an im2col of two
+        // tiles or more per thread whose weights fit in a core's L2 (``tileSplitFloats``).
+        let byPanels = panels >= workers && !(im2col && tiles >= 2 * workers && rows * depth <= Self.tileSplitFloats)
         let tilesPerWorker = (tiles + workers - 1) / workers
         if byPanels {
             Backend.parallelFor(workers, elements: depth * columns) { worker in

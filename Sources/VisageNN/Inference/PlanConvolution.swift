@@ -116,7 +116,7 @@ struct PlanConvolution: @unchecked Sendable {
         let (sy, sx) = conv.stride
         let (ho, wo, xBits) = (out.h, out.w, UInt(bitPattern: x.base))
         packed.run(columns: columns, c: out.base, ldc: columns, alpha: alpha, accumulate: accumulate, relu: relu,
-                   pool: x.pool) { t0, t1, tiles in
+                   pool: x.pool, im2col: true) { t0, t1, tiles in
             visage_packed_gemm_pack_im2col(UnsafePointer<Float>(bitPattern: xBits)!, Int32(x.n), Int32(x.c),
                                            Int32(x.h), Int32(x.w), Int32(kh), Int32(kw), Int32(sy), Int32(sx),
                                            Int32(pad.top), Int32(pad.left), Int32(ho), Int32(wo), Int32(t0),
