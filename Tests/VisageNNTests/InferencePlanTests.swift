@@ -75,11 +75,13 @@ final class InferencePlanTests: XCTestCase {
     }
 
     /// A plan built with `packed: true` runs the products of at most
-    /// ``PackedGemmKernel/maximumColumns`` columns on the packed weights (when the CPU has AVX2):
-    /// 1×1 convolutions on the input itself, every other geometry (strides, asymmetric kernels and
-    /// padding) through the im2col written into the kernel's tiles, slices of a concatenation, and
-    /// the scaled residual that accumulates into its shortcut. Batches of one and two samples fit
-    /// the limit; a larger input takes sgemm for the early layers and the kernel for the late ones.
+    /// ``PackedGemmKernel/maximumColumns`` columns (``PackedGemmKernel/maximumIm2colColumns`` on
+    /// an im2col) on the packed weights (when the CPU has AVX2): 1×1 convolutions on the input
+    /// itself, every other geometry (strides, asymmetric kernels and padding) through the im2col
+    /// written into the kernel's tiles (split between the threads by tiles when the weights are
+    /// small), slices of a concatenation, and the scaled residual that accumulates into its
+    /// shortcut. Batches of one and two samples fit the limit; a larger input takes sgemm for the
+    /// early layers and the kernel for the late ones.
     func testPackedWeightsMatchTheLayers() throws {
         let net = Sequential([
             conv(18, 3, 3, 3, stride: 2, padding: .explicit(.zero)),
