@@ -90,9 +90,9 @@ public struct WinogradBatchKernel: Sendable {
         defer { pool.release(scratch) }
         // Each worker takes a range of whole groups of eight tiles, or, when there are few tiles,
         // all of them for a range of output channels (so each reads only its part of the filters).
-        // The groups split as evenly as whole groups allow (81 tiles: 40 and 41, not 48 and 33).
         let groups = (tiles + 7) / 8
         let byChannels = groups < 4 * workers && outChannels >= 4 * workers
+        let groupsPerWorker = byChannels ? groups : (groups + workers - 1) / workers
         let blocksPerWorker = byChannels ? (outChannels / 4 + workers - 1) / workers : outChannels / 4
         let outBits = UInt(bitPattern: out), scratchBits = UInt(bitPattern: scratch)
         let (inChannels, outChannels, relu) = (self.inChannels, self.outChannels, self.relu)
@@ -101,8 +101,8 @@ public struct WinogradBatchKernel: Sendable {
             bias.withUnsafeBufferPointer { b in
                 let (uBits, bBits) = (UInt(bitPattern: u.baseAddress!), UInt(bitPattern: b.baseAddress!))
                 Backend.parallelFor(workers) { worker in
-                    let begin = byChannels ? 0 : min(tiles, worker * groups / workers * 8)
-                    let end = byChannels ? tiles : min(tiles, (worker + 1) * groups / workers * 8)
+                    let begin = byChannels ? 0 : min(tiles, worker * groupsPerWorker * 8)
+                    let end = min(tiles, begin + groupsPerWorker * 8)
                     let outBegin = byChannels ? min(outChannels, worker * blocksPerWorker * 4) : 0
                     let outEnd = min(outChannels, outBegin + blocksPerWorker * 4)
                     guard end > begin, outEnd > outBegin else { return }
