@@ -74,7 +74,8 @@ struct PlanConvolution: @unchecked Sendable {
         }
         let pointwise = kh == 1 && kw == 1 && sy == 1 && sx == 1 && pad == .zero
         if let packed, PackedGemmKernel.pays(columns: ldc, im2col: !pointwise) {
-            runPacked(packed, x, into: out, pad: pad, alpha: alpha, accumulate: accumulate, relu: relu)
+            runPacked(packed, x, into: out, pad: pad, pointwise: pointwise, alpha: alpha, accumulate: accumulate,
+                      relu: relu)
             return
         }
         let beta: Float = accumulate ? 1 : 0
@@ -101,13 +102,13 @@ struct PlanConvolution: @unchecked Sendable {
         }
     }
 
-    /// ``run(_:into:alpha:accumulate:)`` by the packed weights: on the input itself for a 1×1
-    /// stride-1 unpadded convolution, else on the im2col of the whole batch, written straight into the
-    /// kernel's tiles.
+    /// ``run(_:into:alpha:accumulate:clamps:)`` by the packed weights: on the input itself for a
+    /// `pointwise` (1×1 stride-1 unpadded) convolution, else on the im2col of the whole batch,
+    /// written straight into the kernel's tiles.
     private func runPacked(_ packed: PackedGemmKernel, _ x: ChannelMajor, into out: ChannelMajor, pad: Padding,
-                           alpha: Float, accumulate: Bool, relu: Bool) {
+                           pointwise: Bool, alpha: Float, accumulate: Bool, relu: Bool) {
         let columns = out.row
-        if conv.kernel == (1, 1) && conv.stride == (1, 1) && pad == .zero {
+        if pointwise {
             packed.run(b: x.base, ldb: x.row, columns: columns, c: out.base, ldc: columns, alpha: alpha,
                        accumulate: accumulate, relu: relu, pool: x.pool)
             return
