@@ -24,7 +24,7 @@
 /// 24 … 192 tiles.
 /// Slack: zeros before and after the padded planes, so that a run of tiles can be read as if it
 /// filled a whole vector (up to 2 · 7 floats before a run's first patch, 2 · 7 + 4 past its last).
-enum { VBudget = 1 << 14, Rows = 4, Tiles = 24, MaxBlock = 8 * Tiles, Slack = 32 };
+enum { VBudget = 1 << 14, Rows = 4, Tiles = 24, MaxBlock = 8 * Tiles, Slack = VISAGE_WINOGRAD_BATCH_SLACK };
 
 int visage_winograd_batch_block(int channels) {
     int block = VBudget / (16 * (channels > 0 ? channels : 1)) / Tiles * Tiles;
@@ -70,7 +70,7 @@ void visage_winograd_batch_pad(const float *in, int planes, int first, int last,
 #if defined(__x86_64__)
 #include <immintrin.h>
 
-#include "fma_block.h"
+#include "winograd_products.h"
 #include "winograd_tiles.h"
 
 /// Where a block's tiles are, worked out once per block (no divisions in the inner loops).
@@ -203,68 +203,15 @@ static inline void gather_group(const float *padded, int channels, long channel_
     }
 }
 
-/// Stores 24 tiles' values.
-__attribute__((target("avx2,fma"), always_inline))
-static inline void store24(float *p, __m256 a, __m256 b, __m256 c) {
-    _mm256_storeu_ps(p, a);
-    _mm256_storeu_ps(p + 8, b);
-    _mm256_storeu_ps(p + 16, c);
-}
-
 /// Step 2 for output channels 4b ..< 4b + 4: m[(ξ · 4 + r) · block + t] for the block's tiles
-/// 0 ..< tiles (a multiple of 8): 24 at a time, then 8 at a time. `skip_wide`: leave out the
-/// 24-tile part (multiply8_wide did it).
+/// 0 ..< tiles (a multiple of 8), one position ξ after another (winograd_products.h). `skip_wide`:
+/// leave out the 24-tile part (multiply8_wide did it).
 __attribute__((target("avx2,fma"), always_inline))
 static inline void multiply(const float *u, const float *v, int channels, int block, int tiles, float *m,
                             int skip_wide) {
-    const int wide = tiles / Tiles * Tiles;
-    for (int xi = 0; xi < 16; xi++) {
-        const float *uxi = u + (long)xi * channels * 4;
-        const float *vxi = v + (long)xi * channels * block;
-        float *mxi = m + (long)xi * 4 * block;
-        for (int t = skip_wide ? wide : 0; t < wide; t += Tiles) {
-            __m256 a00 = _mm256_setzero_ps(), a01 = a00, a02 = a00, a10 = a00, a11 = a00, a12 = a00;
-            __m256 a20 = a00, a21 = a00, a22 = a00, a30 = a00, a31 = a00, a32 = a00;
-            const float *vp = vxi + t, *up = uxi;
-            for (int c = 0; c < channels; c++, vp += block, up += 4) {
-                VISAGE_FMA_4X24(vp, up, a00, a01, a02, a10, a11, a12, a20, a21, a22, a30, a31, a32);
-            }
-            float *mp = mxi + t;
-            store24(mp, a00, a01, a02);
-            store24(mp + block, a10, a11, a12);
-            store24(mp + 2 * block, a20, a21, a22);
-            store24(mp + 3 * block, a30, a31, a32);
-        }
-        for (int t = wide; t < tiles; t += 8) {
-            // Two accumulators per channel (even and odd input channels) to hide the FMA latency.
-            __m256 a0 = _mm256_setzero_ps(), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
-            const float *vp = vxi + t, *up = uxi;
-            int c = 0;
-            for (; c + 1 < channels; c += 2, vp += 2 * block, up += 8) {
-                const __m256 v0 = _mm256_loadu_ps(vp), v1 = _mm256_loadu_ps(vp + block);
-                a0 = _mm256_fmadd_ps(_mm256_broadcast_ss(up), v0, a0);
-                a1 = _mm256_fmadd_ps(_mm256_broadcast_ss(up + 1), v0, a1);
-                a2 = _mm256_fmadd_ps(_mm256_broadcast_ss(up + 2), v0, a2);
-                a3 = _mm256_fmadd_ps(_mm256_broadcast_ss(up + 3), v0, a3);
-                b0 = _mm256_fmadd_ps(_mm256_broadcast_ss(up + 4), v1, b0);
-                b1 = _mm256_fmadd_ps(_mm256_broadcast_ss(up + 5), v1, b1);
-                b2 = _mm256_fmadd_ps(_mm256_broadcast_ss(up + 6), v1, b2);
-                b3 = _mm256_fmadd_ps(_mm256_broadcast_ss(up + 7), v1, b3);
-            }
-            if (c < channels) {
-                const __m256 v0 = _mm256_loadu_ps(vp);
-                a0 = _mm256_fmadd_ps(_mm256_broadcast_ss(up), v0, a0);
-                a1 = _mm256_fmadd_ps(_mm256_broadcast_ss(up + 1), v0, a1);
-                a2 = _mm256_fmadd_ps(_mm256_broadcast_ss(up + 2), v0, a2);
-                a3 = _mm256_fmadd_ps(_mm256_broadcast_ss(up + 3), v0, a3);
-            }
-            float *mp = mxi + t;
-            _mm256_storeu_ps(mp, _mm256_add_ps(a0, b0));
-            _mm256_storeu_ps(mp + block, _mm256_add_ps(a1, b1));
-            _mm256_storeu_ps(mp + 2 * block, _mm256_add_ps(a2, b2));
-            _mm256_storeu_ps(mp + 3 * block, _mm256_add_ps(a3, b3));
-        }
-    }
+    for (int xi = 0; xi < 16; xi++)
+        winograd_multiply_position(u + (long)xi * channels * 4, v + (long)xi * channels * block, channels, block,
+                                   tiles, m + (long)xi * 4 * block, skip_wide, 0);
 }
 
 /// Eight output channels (u0's four → m0, u1's four → m1) × `width` tiles from t (32: two zmm per

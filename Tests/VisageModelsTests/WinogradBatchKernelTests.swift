@@ -5,7 +5,9 @@ import XCTest
 /// plain double-precision convolution: planes from 1 × 1 to 13 × 11 (tile groups inside one tile
 /// row, across two rows, across three or more, partial last groups), several samples, "same" and
 /// valid padding, tile and output-channel ranges split over separate calls, with and without ReLU;
-/// `visage_winograd_batch_avx512` (eight output channels at a time) equal to it to the bit.
+/// `visage_winograd_batch_avx512` (eight output channels at a time) equal to it to the bit. The same
+/// checks for F(4×4, 3×3) (`visage_winograd4_avx2`: 4 × 4 tiles, groups in one or two runs along
+/// tile rows or gathered lane by lane, outputs clipped at every edge).
 final class WinogradBatchKernelTests: XCTestCase {
     private var state: UInt64 = 7
 
@@ -16,15 +18,16 @@ final class WinogradBatchKernelTests: XCTestCase {
 
     /// Runs one convolution in three calls (first half of the tiles for all output channels, then
     /// the rest for each half of the output channels) and compares every output.
+    /// - Parameter tile: 2 for F(2×2, 3×3), 4 for F(4×4, 3×3).
     private func check(samples n: Int, channels c: Int, outChannels k: Int, height h: Int, width w: Int, pad: Int,
-                       relu: Bool, file: StaticString = #filePath, line: UInt = #line) {
+                       relu: Bool, tile: Int = 2, file: StaticString = #filePath, line: UInt = #line) {
         let ho = h + 2 * pad - 2, wo = w + 2 * pad - 2
         guard ho > 0, wo > 0 else { return }
         let input = (0..<(c * n * h * w)).map { _ in random() }  // CNHW
         let weight = (0..<(k * c * 9)).map { _ in random() * 0.3 }
         let bias = (0..<k).map { _ in random() }
-        let tilesY = (ho + 1) / 2, tilesX = (wo + 1) / 2
-        let hp = max(2 * tilesY + 2, h + pad), wp = max(2 * tilesX + 2, w + pad)
+        let tilesY = (ho + tile - 1) / tile, tilesX = (wo + tile - 1) / tile
+        let hp = max(tile * tilesY + 2, h + pad), wp = max(tile * tilesX + 2, w + pad)
         var padded = [Float](repeating: .nan,
                              count: visage_winograd_batch_padded_count(Int32(c * n), Int32(hp), Int32(wp)))
         let half = (c * n) / 2
@@ -33,12 +36,19 @@ final class WinogradBatchKernelTests: XCTestCase {
         visage_winograd_batch_pad(input, Int32(c * n), Int32(half), Int32(c * n), Int32(h), Int32(w), Int32(pad),
                                   Int32(pad), Int32(hp), Int32(wp), &padded)
         XCTAssertFalse(padded.contains { $0.isNaN }, "the padded copy leaves elements unwritten", file: file, line: line)
-        var packed = [Float](repeating: 0, count: visage_winograd_packed_count(Int32(k), Int32(c), 3))
-        visage_winograd_pack_weights(weight, Int32(k), Int32(c), 3, &packed)
-        var scratch = [Float](repeating: 0, count: visage_winograd_batch_scratch_count(Int32(c)))
+        let large = tile == 4
+        var packed = [Float](repeating: 0, count: large ? visage_winograd4_packed_count(Int32(k), Int32(c))
+                                 : visage_winograd_packed_count(Int32(k), Int32(c), 3))
+        if large {
+            visage_winograd4_pack_weights(weight, Int32(k), Int32(c), &packed)
+        } else {
+            visage_winograd_pack_weights(weight, Int32(k), Int32(c), 3, &packed)
+        }
+        var scratch = [Float](repeating: 0, count: large ? visage_winograd4_scratch_count(Int32(c))
+                                  : visage_winograd_batch_scratch_count(Int32(c)))
         let tiles = n * tilesY * tilesX, middle = tiles / 2 / 8 * 8, kHalf = k / 8 * 4
-        let kernels = visage_cpu_has_avx512() == 1 ? [visage_winograd_batch_avx2, visage_winograd_batch_avx512]
-            : [visage_winograd_batch_avx2]
+        let kernels = large ? [visage_winograd4_avx2] : visage_cpu_has_avx512() == 1
+            ? [visage_winograd_batch_avx2, visage_winograd_batch_avx512] : [visage_winograd_batch_avx2]
         let outputs = kernels.map { kernel in
             var out = [Float](repeating: .nan, count: k * n * ho * wo)
             for (tileRange, outRange) in [(0..<middle, 0..<k), (middle..<tiles, 0..<kHalf), (middle..<tiles, kHalf..<k)]
@@ -77,7 +87,10 @@ final class WinogradBatchKernelTests: XCTestCase {
                 }
             }
         }
-        XCTAssertLessThan(worst, 1e-4, "\(n) samples, \(c) → \(k) channels, \(h) × \(w), pad \(pad), relu \(relu)",
+        // F(4×4, 3×3)'s transforms scale by up to 5 (Bᵀ) and 8 (Aᵀ): its float error is a few times
+        // F(2×2, 3×3)'s (up to 1.1e-4 here on sums of 720 products); a wrong transform
+        // or a misplaced tile is off by the order of the values themselves.
+        XCTAssertLessThan(worst, tile == 4 ? 4e-4 : 1e-4, "F(\(tile)×\(tile)): \(n) samples, \(c) → \(k) channels, \(h) × \(w), pad \(pad), relu \(relu)",
                           file: file, line: line)
     }
 
@@ -104,5 +117,30 @@ final class WinogradBatchKernelTests: XCTestCase {
         check(samples: 1, channels: 33, outChannels: 20, height: 13, width: 5, pad: 1, relu: false)
         // Three blocks of four output channels (a pair and one alone), 24-tile runs and a tail of 8.
         check(samples: 4, channels: 48, outChannels: 12, height: 19, width: 23, pad: 1, relu: true)
+    }
+
+    func testLargeTilesMatchThePlainConvolutionOnEveryPlaneSize() {
+        guard visage_cpu_has_avx2() == 1 else {
+            return XCTFail("this CPU has no AVX2 + FMA: the kernel cannot be checked here")
+        }
+        for h in [1, 3, 4, 5, 6, 9, 13] {
+            for w in [1, 2, 4, 5, 7, 9, 17, 33, 38] {
+                check(samples: 3, channels: 5, outChannels: 8, height: h, width: w, pad: 1, relu: (h + w) % 2 == 0,
+                      tile: 4)
+            }
+        }
+        check(samples: 2, channels: 16, outChannels: 4, height: 10, width: 70, pad: 0, relu: false, tile: 4)
+    }
+
+    func testLargeTilesMatchThePlainConvolutionOnTheEncodersShapes() {
+        guard visage_cpu_has_avx2() == 1 else {
+            return XCTFail("this CPU has no AVX2 + FMA: the kernel cannot be checked here")
+        }
+        // FaceNet-160's 77 × 77 (20 tiles a row: groups across two rows) and 36 × 36 (valid, 9 a row).
+        check(samples: 1, channels: 32, outChannels: 64, height: 77, width: 77, pad: 1, relu: true, tile: 4)
+        check(samples: 1, channels: 80, outChannels: 192, height: 38, width: 38, pad: 0, relu: true, tile: 4)
+        // NN4.small2's 24 × 24, two samples; channel chunks and a partial last block of tiles.
+        check(samples: 2, channels: 64, outChannels: 192, height: 24, width: 24, pad: 1, relu: true, tile: 4)
+        check(samples: 3, channels: 48, outChannels: 12, height: 19, width: 23, pad: 1, relu: false, tile: 4)
     }
 }

@@ -74,6 +74,20 @@ final class InferencePlanTests: XCTestCase {
         try check(net, input: [1, 3, 13, 11], winograd: true)
     }
 
+    /// On planes large enough (``WinogradBatchKernel/prefersLargeTiles(n:ho:wo:workers:)``) the
+    /// plan's Winograd layers take 4 × 4 tiles: "same" and valid padding (48 × 48 and 46 × 46
+    /// outputs, the last tile of each row clipped), ReLU and none, two samples.
+    func testLargeWinogradTilesMatchTheLayers() throws {
+        XCTAssertTrue(WinogradBatchKernel.prefersLargeTiles(n: 2, ho: 46, wo: 46, workers: 8))
+        XCTAssertFalse(WinogradBatchKernel.prefersLargeTiles(n: 1, ho: 17, wo: 17, workers: 2))
+        let net = Sequential([
+            conv(16, 3, 3, 3),
+            conv(20, 16, 3, 3, relu: false),
+            conv(24, 20, 3, 3, padding: .explicit(.zero)),
+        ])
+        try check(net, input: [2, 3, 48, 48], winograd: true)
+    }
+
     /// A plan built with `packed: true` runs the products of at most
     /// ``PackedGemmKernel/maximumColumns`` columns (``PackedGemmKernel/maximumIm2colColumns`` on
     /// an im2col) on the packed weights (when the CPU has AVX2): 1×1 convolutions on the input

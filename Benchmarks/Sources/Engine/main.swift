@@ -56,8 +56,9 @@ let profile = argument("--profile").map { $0.split(separator: ":").map(String.in
 // --stacking MODEL:BATCH[:PAIRS] times plans without and with the stacked 1 × 1 convolutions
 // (InferencePlan's stacksPointwise) pass by pass, alternating, so that both see the same machine;
 // --avx512 MODEL:BATCH[:PAIRS] the same for the Winograd, packed and direct kernels in AVX2 or
-// AVX-512 (InferencePlan's allowsAVX512).
-let comparison: (feature: String, spec: [String])? = ["--stacking", "--avx512"].lazy.compactMap { flag in
+// AVX-512 (InferencePlan's allowsAVX512); --large-tiles MODEL:BATCH[:PAIRS] the same for Winograd's
+// F(2×2, 3×3) everywhere or F(4×4, 3×3) on the large planes (InferencePlan's largeTiles).
+let comparison: (feature: String, spec: [String])? = ["--stacking", "--avx512", "--large-tiles"].lazy.compactMap { flag in
     argument(flag).map { (String(flag.dropFirst(2)), $0.split(separator: ":").map(String.init)) }
 }.first
 print("back end: \(Backend.info)")
@@ -155,11 +156,13 @@ if let profile {
 }
 
 if let (feature, spec) = comparison {
-    let labels = feature == "avx512" ? ("AVX2", "AVX-512") : ("separate", "stacked")
+    let labels = feature == "avx512" ? ("AVX2", "AVX-512")
+        : feature == "large-tiles" ? ("2 × 2 tiles", "4 × 4 tiles") : ("separate", "stacked")
     for model in models where model.name == spec[0] {
         guard spec.count > 1, let batch = Int(spec[1]),
               let without = InferencePlan(model.network, winograd: true, packed: true,
-                                          stacksPointwise: feature != "stacking", allowsAVX512: feature != "avx512"),
+                                          largeTiles: feature != "large-tiles", stacksPointwise: feature != "stacking",
+                                          allowsAVX512: feature != "avx512"),
               let with = InferencePlan(model.network, winograd: true, packed: true) else { break }
         let x = Tensor(shape: [batch, 3, model.size, model.size], repeating: 0.5)
         let pairs = spec.count > 2 ? Int(spec[2]) ?? 50 : 50

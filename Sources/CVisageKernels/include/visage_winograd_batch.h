@@ -3,6 +3,10 @@
 
 #include "visage_kernels.h"  // visage_cpu_has_avx2(): AVX2 and FMA, checked once
 
+/// Zeros before and after the planes of visage_winograd_batch_pad's copy, in floats, so that the
+/// kernels can read a run of tiles as if it filled a whole vector.
+#define VISAGE_WINOGRAD_BATCH_SLACK 32
+
 /// The number of tiles visage_winograd_batch_avx2 transforms at a time for `channels` input
 /// channels (a multiple of 24, at most 192: the transformed input of one block stays in the L2 cache).
 int visage_winograd_batch_block(int channels);

@@ -42,15 +42,18 @@ public struct InferencePlan: Sendable {
     /// - Parameter packed: also pack every convolution's weights once for ``PackedGemmKernel``,
     ///   which then runs the products with few columns (a batch of one's late layers) in place of
     ///   sgemm; a second copy of the weights, so again for plans that are kept.
+    /// - Parameter largeTiles: with `winograd`, run the layers whose planes are large enough by
+    ///   F(4×4, 3×3) (``WinogradBatchKernel/prefersLargeTiles(n:ho:wo:)``; their filters packed for
+    ///   it on first use); `false` keeps F(2×2, 3×3) everywhere (to compare).
     /// - Parameter stacksPointwise: run the 1 × 1 convolutions that open several branches of a
     ///   concatenation as one product (``SharedPointwise``); `false` runs them one by one (to
     ///   compare).
     /// - Parameter allowsAVX512: let the Winograd, packed and direct kernels run in AVX-512 where
     ///   the CPU has it; `false` keeps them in AVX2 (the same results; to compare).
-    public init?(_ network: Sequential, winograd: Bool = false, packed: Bool = false, stacksPointwise: Bool = true,
-                 allowsAVX512: Bool = true) {
-        let options = Options(winograd: winograd, packed: packed, stacksPointwise: stacksPointwise,
-                              allowsAVX512: allowsAVX512)
+    public init?(_ network: Sequential, winograd: Bool = false, packed: Bool = false, largeTiles: Bool = true,
+                 stacksPointwise: Bool = true, allowsAVX512: Bool = true) {
+        let options = Options(winograd: winograd, packed: packed, largeTiles: largeTiles,
+                              stacksPointwise: stacksPointwise, allowsAVX512: allowsAVX512)
         guard let steps = Self.compile(network.layers, options) else { return nil }
         self.steps = steps
         self.network = network
@@ -58,7 +61,7 @@ public struct InferencePlan: Sendable {
 
     /// How ``compile(_:_:)`` builds the steps (the initializer's parameters).
     struct Options {
-        let winograd: Bool, packed: Bool, stacksPointwise: Bool, allowsAVX512: Bool
+        let winograd: Bool, packed: Bool, largeTiles: Bool, stacksPointwise: Bool, allowsAVX512: Bool
     }
 
     static func compile(_ layers: [any Layer], _ options: Options) -> [Step]? {
@@ -67,7 +70,8 @@ public struct InferencePlan: Sendable {
         for layer in layers {
             switch layer {
             case let conv as Conv2D:
-                steps.append(.conv(PlanConvolution(conv, winograd: winograd, packed: packed, allowsAVX512: avx512)))
+                steps.append(.conv(PlanConvolution(conv, winograd: winograd, packed: packed,
+                                                   largeTiles: options.largeTiles, allowsAVX512: avx512)))
             case var pool as Pool2D:
                 // A zero padding before a max pooling, of an input that cannot be negative (NN4.small2's
                 // "pad 1, max-pool 3/2" after a ReLU), is the pooling's own padding: max pooling skips

@@ -5,7 +5,8 @@ import CVisageKernels
 // in bands: im2col of a band (columns j = (r − r0)·Wo + ox), one sgemm writing straight into
 // the output [O, N·Ho·Wo] (row stride N·Ho·Wo), then bias and ReLU on the band while it is warm.
 // A 1×1 stride-1 unpadded convolution reads its input as the column matrix: one sgemm, no copy.
-// A stride-1 3×3 one with enough channels and tiles runs WinogradBatchKernel instead (no im2col).
+// A stride-1 3×3 one with enough channels and tiles runs WinogradBatchKernel instead (no im2col),
+// by F(4×4, 3×3) on planes large enough for it, else F(2×2, 3×3).
 // A product with few columns (a batch of one's late layers; up to 320 for an im2col) runs
 // PackedGemmKernel, whose weights were packed when the plan was built, on the input itself (1×1)
 // or on the im2col of the batch written straight into the kernel's tiles.
@@ -18,6 +19,8 @@ struct PlanConvolution: @unchecked Sendable {
     let o: Int, i: Int, k: Int
     /// The same convolution by Winograd's F(2×2, 3×3), when it applies.
     let winograd: WinogradBatchKernel?
+    /// The same by F(4×4, 3×3), packed on first use, when asked for and `winograd` applies.
+    let largeTiles: LargeTileWinograd?
     /// The same weights packed for products with few columns, when asked for.
     let packed: PackedGemmKernel?
     /// The same convolution by the direct kernel, for at most ``DirectKernel/narrowInputChannels``
@@ -31,14 +34,17 @@ struct PlanConvolution: @unchecked Sendable {
     static let bandBudget = 4 << 20
 
     /// Prepares `conv`; with `winograd`, also its Winograd form when ``WinogradBatchKernel`` takes it;
-    /// with `packed`, also its weights packed for ``PackedGemmKernel``. `allowsAVX512: false` keeps
+    /// with `packed`, also its weights packed for ``PackedGemmKernel``; with `largeTiles` (and
+    /// `winograd`), F(4×4, 3×3) where the planes are large enough. `allowsAVX512: false` keeps
     /// the Winograd, packed and direct kernels in AVX2 on a CPU with AVX-512 (to compare).
-    init(_ conv: Conv2D, winograd: Bool = false, packed: Bool = false, allowsAVX512: Bool = true) {
+    init(_ conv: Conv2D, winograd: Bool = false, packed: Bool = false, largeTiles: Bool = false,
+         allowsAVX512: Bool = true) {
         self.conv = conv
         o = conv.outChannels
         i = conv.inChannels
         k = conv.weight.count / max(conv.outChannels, 1)
         self.winograd = winograd ? WinogradBatchKernel(conv, allowsAVX512: allowsAVX512) : nil
+        self.largeTiles = largeTiles && self.winograd != nil ? LargeTileWinograd(conv) : nil
         self.packed = packed ? PackedGemmKernel(conv, allowsAVX512: allowsAVX512) : nil
         let fused = conv.activation == .identity || conv.activation == .relu
         direct = DirectKernel.isAvailable && fused && conv.inChannels <= DirectKernel.narrowInputChannels
@@ -64,7 +70,8 @@ struct PlanConvolution: @unchecked Sendable {
         guard rows > 0, wo > 0 else { return }
         let relu = clamps || conv.activation == .relu
         if let winograd, alpha == 1, !accumulate, !clamps, WinogradBatchKernel.pays(n: x.n, ho: ho, wo: wo) {
-            winograd.run(x.base, n: x.n, h: x.h, w: x.w, padTop: pad.top, padLeft: pad.left, out: out.base, ho: ho,
+            let large = WinogradBatchKernel.prefersLargeTiles(n: x.n, ho: ho, wo: wo) ? largeTiles?.kernel() : nil
+            (large ?? winograd).run(x.base, n: x.n, h: x.h, w: x.w, padTop: pad.top, padLeft: pad.left, out: out.base, ho: ho,
                          wo: wo, pool: x.pool)
             return
         }

@@ -1,0 +1,106 @@
+// The products of the batched Winograd kernels (AVX2): for one position ξ of the transformed
+// tiles, M[ξ][r][t] = Σ_c U[ξ][r][c] · V[ξ][c][t] for four output channels r. Shared by
+// F(2×2, 3×3) (winograd_batch.c) and F(4×4, 3×3) (winograd_batch4.c). Internal header.
+#ifndef VISAGE_WINOGRAD_PRODUCTS_H
+#define VISAGE_WINOGRAD_PRODUCTS_H
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+
+#include "fma_block.h"
+
+/// Tiles per register block of the wide part: four output channels × 24 tiles (three vectors).
+#define VISAGE_WINOGRAD_WIDE 24
+
+/// Stores 24 tiles' values.
+__attribute__((target("avx2,fma"), always_inline))
+static inline void store24(float *p, __m256 a, __m256 b, __m256 c) {
+    _mm256_storeu_ps(p, a);
+    _mm256_storeu_ps(p + 8, b);
+    _mm256_storeu_ps(p + 16, c);
+}
+
+/// m[r · block + t] = Σ_c u[4c + r] · v[c · block + t] for r < 4 and the tiles 0 ..< tiles (a
+/// multiple of 8): 24 at a time, then (with `sixteen`) 16 at a time, then 8 at a time.
+/// `skip_wide`: leave out the 24-tile part.
+__attribute__((target("avx2,fma"), always_inline))
+static inline void winograd_multiply_position(const float *uxi, const float *vxi, int channels, int block,
+                                              int tiles, float *mxi, int skip_wide, int sixteen) {
+    const int wide = tiles / VISAGE_WINOGRAD_WIDE * VISAGE_WINOGRAD_WIDE;
+    int rest = wide;
+    for (int t = skip_wide ? wide : 0; t < wide; t += VISAGE_WINOGRAD_WIDE) {
+        __m256 a00 = _mm256_setzero_ps(), a01 = a00, a02 = a00, a10 = a00, a11 = a00, a12 = a00;
+        __m256 a20 = a00, a21 = a00, a22 = a00, a30 = a00, a31 = a00, a32 = a00;
+        const float *vp = vxi + t, *up = uxi;
+        for (int c = 0; c < channels; c++, vp += block, up += 4) {
+            VISAGE_FMA_4X24(vp, up, a00, a01, a02, a10, a11, a12, a20, a21, a22, a30, a31, a32);
+        }
+        float *mp = mxi + t;
+        store24(mp, a00, a01, a02);
+        store24(mp + block, a10, a11, a12);
+        store24(mp + 2 * block, a20, a21, a22);
+        store24(mp + 3 * block, a30, a31, a32);
+    }
+    if (sixteen && rest + 16 <= tiles) {
+        // Four channels × 16 tiles: eight accumulators, one FMA chain over c per output.
+        __m256 a0 = _mm256_setzero_ps(), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+        const float *vp = vxi + rest, *up = uxi;
+        for (int c = 0; c < channels; c++, vp += block, up += 4) {
+            const __m256 v0 = _mm256_loadu_ps(vp), v1 = _mm256_loadu_ps(vp + 8);
+            __m256 w = _mm256_broadcast_ss(up);
+            a0 = _mm256_fmadd_ps(w, v0, a0);
+            b0 = _mm256_fmadd_ps(w, v1, b0);
+            w = _mm256_broadcast_ss(up + 1);
+            a1 = _mm256_fmadd_ps(w, v0, a1);
+            b1 = _mm256_fmadd_ps(w, v1, b1);
+            w = _mm256_broadcast_ss(up + 2);
+            a2 = _mm256_fmadd_ps(w, v0, a2);
+            b2 = _mm256_fmadd_ps(w, v1, b2);
+            w = _mm256_broadcast_ss(up + 3);
+            a3 = _mm256_fmadd_ps(w, v0, a3);
+            b3 = _mm256_fmadd_ps(w, v1, b3);
+        }
+        float *mp = mxi + rest;
+        _mm256_storeu_ps(mp, a0);
+        _mm256_storeu_ps(mp + 8, b0);
+        _mm256_storeu_ps(mp + block, a1);
+        _mm256_storeu_ps(mp + block + 8, b1);
+        _mm256_storeu_ps(mp + 2 * block, a2);
+        _mm256_storeu_ps(mp + 2 * block + 8, b2);
+        _mm256_storeu_ps(mp + 3 * block, a3);
+        _mm256_storeu_ps(mp + 3 * block + 8, b3);
+        rest += 16;
+    }
+    for (int t = rest; t < tiles; t += 8) {
+        // Two accumulators per channel (even and odd input channels) to hide the FMA latency.
+        __m256 a0 = _mm256_setzero_ps(), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+        const float *vp = vxi + t, *up = uxi;
+        int c = 0;
+        for (; c + 1 < channels; c += 2, vp += 2 * block, up += 8) {
+            const __m256 v0 = _mm256_loadu_ps(vp), v1 = _mm256_loadu_ps(vp + block);
+            a0 = _mm256_fmadd_ps(_mm256_broadcast_ss(up), v0, a0);
+            a1 = _mm256_fmadd_ps(_mm256_broadcast_ss(up + 1), v0, a1);
+            a2 = _mm256_fmadd_ps(_mm256_broadcast_ss(up + 2), v0, a2);
+            a3 = _mm256_fmadd_ps(_mm256_broadcast_ss(up + 3), v0, a3);
+            b0 = _mm256_fmadd_ps(_mm256_broadcast_ss(up + 4), v1, b0);
+            b1 = _mm256_fmadd_ps(_mm256_broadcast_ss(up + 5), v1, b1);
+            b2 = _mm256_fmadd_ps(_mm256_broadcast_ss(up + 6), v1, b2);
+            b3 = _mm256_fmadd_ps(_mm256_broadcast_ss(up + 7), v1, b3);
+        }
+        if (c < channels) {
+            const __m256 v0 = _mm256_loadu_ps(vp);
+            a0 = _mm256_fmadd_ps(_mm256_broadcast_ss(up), v0, a0);
+            a1 = _mm256_fmadd_ps(_mm256_broadcast_ss(up + 1), v0, a1);
+            a2 = _mm256_fmadd_ps(_mm256_broadcast_ss(up + 2), v0, a2);
+            a3 = _mm256_fmadd_ps(_mm256_broadcast_ss(up + 3), v0, a3);
+        }
+        float *mp = mxi + t;
+        _mm256_storeu_ps(mp, _mm256_add_ps(a0, b0));
+        _mm256_storeu_ps(mp + block, _mm256_add_ps(a1, b1));
+        _mm256_storeu_ps(mp + 2 * block, _mm256_add_ps(a2, b2));
+        _mm256_storeu_ps(mp + 3 * block, _mm256_add_ps(a3, b3));
+    }
+}
+#endif
+
+#endif
