@@ -122,6 +122,18 @@ final class InferencePlanTests: XCTestCase {
         // the kernel too, over many tiles; a 1 × 1 of as many columns keeps sgemm.
         try check(Sequential([conv(20, 8, 3, 3, stride: 2), conv(7, 20, 1, 1), conv(6, 7, 1, 3, relu: false)]),
                   input: [1, 8, 25, 23], packed: true)
+
+        // Block17's and Block8's shapes in small: 1 × 1 products of 64 columns (11 tiles) split by
+        // tiles on two threads, the residual's included; at 3 × 3 and 2 × 2 (2 tiles and 1) each
+        // thread gathers the whole im2col of a 1 × 3, 3 × 1 or 3 × 3 for itself.
+        let chain = Sequential([
+            conv(40, 24, 1, 1), conv(36, 40, 1, 7), conv(36, 36, 7, 1),
+            Residual(body: Sequential([conv(36, 36, 1, 1, relu: false)]), scale: 0.2, activation: .relu),
+            conv(40, 36, 1, 3), conv(40, 40, 3, 1, relu: false), conv(33, 40, 3, 3),
+        ])
+        try check(chain, input: [1, 24, 8, 8], packed: true)
+        try check(chain, input: [1, 24, 3, 3], packed: true)
+        try check(chain, input: [1, 24, 2, 2], packed: true)
     }
 
     func testInceptionResNetBlockAndReduction() throws {

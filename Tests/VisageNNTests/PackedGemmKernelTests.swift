@@ -4,7 +4,8 @@ import VisageNN
 /// ``PackedGemmKernel`` (CVisageKernels/packed_gemm.c) against a double-precision product: row
 /// counts around the 16-row panels and column counts around the 6-column tiles, strided B and C,
 /// bias, scale, accumulation and ReLU, one panel (the threads split the tiles) and many (they
-/// split the panels), up to K = 1,100.
+/// split the panels, or the tiles for a product of 43 columns or more on two threads), up to
+/// K = 1,100.
 final class PackedGemmKernelTests: XCTestCase {
     private var state: UInt64 = 11
 
@@ -91,6 +92,30 @@ final class PackedGemmKernelTests: XCTestCase {
             }
             XCTAssertEqual(outputs[0], outputs[1], "m \(m) k \(k) n \(n)")
         }
+    }
+
+    /// Which products the threads split by tiles (see ``PackedGemmKernel/splitsByTiles(panels:tiles:workers:weights:im2col:)``).
+    func testSplitByTilesOrPanels() {
+        typealias K = PackedGemmKernel
+        // FaceNet-160's Block17 1 × 1 products at batch 1: 8 × 8 = 64 columns, 11 tiles, 917 KB
+        // of weights: by tiles on two threads, by panels on four.
+        XCTAssertTrue(K.splitsByTiles(panels: 16, tiles: 11, workers: 2, weights: 256 * 896, im2col: false))
+        XCTAssertFalse(K.splitsByTiles(panels: 16, tiles: 11, workers: 4, weights: 256 * 896, im2col: false))
+        // NN4.small2's 6 × 6 products (6 tiles) and Block8's 3 × 3 ones (2 tiles): by panels.
+        XCTAssertFalse(K.splitsByTiles(panels: 6, tiles: 6, workers: 2, weights: 96 * 736, im2col: false))
+        XCTAssertFalse(K.splitsByTiles(panels: 24, tiles: 2, workers: 2, weights: 384 * 1792, im2col: false))
+        // Block17's 1 × 7 (weights 458 KB, fit in L2): by tiles; FaceNet-160's 3 × 3 / 2 at
+        // 17 × 17 (49 tiles, 1.8 MB of weights): by panels.
+        XCTAssertTrue(K.splitsByTiles(panels: 8, tiles: 11, workers: 2, weights: 128 * 896, im2col: true))
+        XCTAssertFalse(K.splitsByTiles(panels: 16, tiles: 49, workers: 2, weights: 256 * 1728, im2col: true))
+        // Fewer panels than threads: always by tiles.
+        XCTAssertTrue(K.splitsByTiles(panels: 1, tiles: 3, workers: 2, weights: 16, im2col: false))
+        // Block8's 1 × 3 at 3 × 3 (2 tiles): each thread gathers the whole im2col itself; not
+        // its 1 × 1 products, nor with more tiles than threads, nor on one thread.
+        XCTAssertTrue(K.packsPrivately(panels: 12, tiles: 2, workers: 2, im2col: true))
+        XCTAssertFalse(K.packsPrivately(panels: 12, tiles: 2, workers: 2, im2col: false))
+        XCTAssertFalse(K.packsPrivately(panels: 12, tiles: 3, workers: 2, im2col: true))
+        XCTAssertFalse(K.packsPrivately(panels: 12, tiles: 1, workers: 1, im2col: true))
     }
 
     func testRejectsMismatchedWeights() {

@@ -2,8 +2,8 @@ import CVisageKernels
 
 // Layout: the weights [O, K] are packed once into panels of 16 output channels
 // (CVisageKernels/packed_gemm.c); each call packs the right factor B [K, N] into tiles of six
-// columns, then the threads take ranges of panels (or, with fewer panels than threads, ranges of
-// tiles) and write C = act(alpha · (W · B + bias) + [C]) straight into the row-major output.
+// columns, then the threads take ranges of panels (or ranges of tiles, see splitsByTiles) and
+// write C = act(alpha · (W · B + bias) + [C]) straight into the row-major output.
 
 /// A convolution's weights packed once for products with few columns: the late layers of a
 /// batch of one (3 × 3 to 12 × 12 planes), where OpenBLAS would pack the weights again on every
@@ -44,6 +44,35 @@ public struct PackedGemmKernel: Sendable {
     /// 21). Pass by pass at batch 1 (panels ÷ tiles, medians): FaceNet-160 1.020, 1.015 (Block17's
     /// 1 × 7 and 7 × 1), NN4.small2 1.008 (docs/engine.md, session 22).
     public static let tileSplitFloats = 128 << 10
+
+    /// The fewest tiles per thread for which a product on the input itself (a 1 × 1 convolution)
+    /// is split by tiles rather than by panels, whatever the size of its weights: each thread
+    /// then writes every output channel of its own columns, so a chain of such layers (Block17's
+    /// 1 × 1 products at 8 × 8, 11 tiles, and the 1 × 7 and 7 × 1 between them) keeps each
+    /// column's data on one core; split by panels, the 1 × 7 read channels the other core had
+    /// written. Pass by pass at batch 1 (panels ÷ tiles, medians, docs/engine.md, session 24):
+    /// FaceNet-160 1.009–1.028, NN4.small2 1.005 and 1.008; with two tiles per thread (NN4.small2's
+    /// 36-column products too) NN4.small2 ran 0.978.
+    public static let pointwiseTileSplit = 4
+
+    /// Whether the threads split a product by tiles of columns (each packing and multiplying its
+    /// own tiles with all the weights) rather than by panels of rows: with fewer panels than
+    /// threads; for an im2col (`im2col`) of two tiles or more per thread whose weights (`weights`
+    /// floats) fit in a core's L2 (``tileSplitFloats``); for a product on the input itself of
+    /// ``pointwiseTileSplit`` tiles or more per thread.
+    public static func splitsByTiles(panels: Int, tiles: Int, workers: Int, weights: Int, im2col: Bool) -> Bool {
+        guard panels >= workers else { return true }
+        return im2col ? tiles >= 2 * workers && weights <= tileSplitFloats : tiles >= pointwiseTileSplit * workers
+    }
+
+    /// Whether each thread packs every tile of B for itself: a product on an im2col (`im2col`)
+    /// split by panels with at most one tile per thread. The im2col is then gathered twice, but
+    /// no thread reads tiles that the other core wrote. Per pass at batch 1 (docs/engine.md,
+    /// session 24): Block8's 1 × 3 and 3 × 1 at 3 × 3 (9 columns, 2 tiles) 0.44 → 0.32 ms,
+    /// NN4.small2's 3 × 3 at 3 × 3 0.13–0.15 → 0.12 ms.
+    public static func packsPrivately(panels: Int, tiles: Int, workers: Int, im2col: Bool) -> Bool {
+        im2col && workers > 1 && panels >= workers && tiles <= workers
+    }
 
     /// Whether a product with `columns` columns should take the kernel; `im2col` when its right
     /// factor is a convolution's im2col rather than the input itself.
@@ -113,17 +142,20 @@ public struct PackedGemmKernel: Sendable {
         let (m, k, n) = (Int32(rows), Int32(depth), Int32(columns))
         let tiles = Int(visage_packed_gemm_tiles(n))
         let panels = (rows + Int(VISAGE_PACKED_GEMM_ROWS) - 1) / Int(VISAGE_PACKED_GEMM_ROWS)
-        let tileBuffer = pool.allocate(visage_packed_gemm_b_count(k, n))
+        let workers = min(Backend.threads, max(panels, tiles)), avx512 = usesAVX512
+        // Split by panels, each thread reads only its panels of W (the point of this kernel: W
+        // dominates the traffic), after all tiles of B are packed (by all threads, or by each
+        // for itself: ``packsPrivately(panels:tiles:workers:im2col:)``); split by tiles, each packs
+        // and multiplies its own range of tiles (``splitsByTiles(panels:tiles:workers:weights:im2col:)``).
+        let byPanels = !Self.splitsByTiles(panels: panels, tiles: tiles, workers: workers, weights: rows * depth,
+                                           im2col: im2col)
+        let privately = byPanels && Self.packsPrivately(panels: panels, tiles: tiles, workers: workers, im2col: im2col)
+        let count = visage_packed_gemm_b_count(k, n)
+        let tileBuffer = pool.allocate(privately ? workers * count : count)
         defer { pool.release(tileBuffer) }
         let (tBits, cBits) = (UInt(bitPattern: tileBuffer), UInt(bitPattern: c))
-        let workers = min(Backend.threads, max(panels, tiles)), avx512 = usesAVX512
-        // With as many panels as threads each thread reads only its panels of W (the point of
-        // this kernel: W dominates the traffic), after all tiles of B are packed; otherwise each
-        // packs and multiplies its own range of tiles: with few panels, and for an im2col of two
-        // tiles or more per thread whose weights fit in a core's L2 (``tileSplitFloats``).
-        let byPanels = panels >= workers && !(im2col && tiles >= 2 * workers && rows * depth <= Self.tileSplitFloats)
         let tilesPerWorker = (tiles + workers - 1) / workers
-        if byPanels {
+        if byPanels && !privately {
             Backend.parallelFor(workers, elements: depth * columns) { worker in
                 let t0 = min(tiles, worker * tilesPerWorker), t1 = min(tiles, t0 + tilesPerWorker)
                 guard t1 > t0 else { return }
@@ -138,18 +170,23 @@ public struct PackedGemmKernel: Sendable {
                 let relu: Int32 = relu ? 1 : 0
                 Backend.parallelFor(workers) { worker in
                     var (p0, p1, t0, t1) = (0, panels, 0, tiles)
+                    var b = UnsafeMutablePointer<Float>(bitPattern: tBits)!
                     if byPanels {
                         p0 = min(panels, worker * panelsPerWorker)
                         p1 = min(panels, p0 + panelsPerWorker)
+                        guard p1 > p0 else { return }
+                        if privately {
+                            b += worker * count
+                            pack(0, tiles, b)
+                        }
                     } else {
                         t0 = min(tiles, worker * tilesPerWorker)
                         t1 = min(tiles, t0 + tilesPerWorker)
                         guard t1 > t0 else { return }
-                        pack(t0, t1, UnsafeMutablePointer<Float>(bitPattern: tBits)!)
+                        pack(t0, t1, b)
                     }
-                    guard p1 > p0 else { return }
                     let kernel = avx512 ? visage_packed_gemm_avx512 : visage_packed_gemm_avx2
-                    kernel(UnsafePointer<Float>(bitPattern: wBits)!, m, k, UnsafePointer<Float>(bitPattern: tBits)!, n,
+                    kernel(UnsafePointer<Float>(bitPattern: wBits)!, m, k, UnsafePointer(b), n,
                            Int32(p0), Int32(p1), Int32(t0), Int32(t1), UnsafePointer<Float>(bitPattern: biasBits),
                            alpha, accumulate ? 1 : 0, relu, UnsafeMutablePointer<Float>(bitPattern: cBits)!, Int32(ldc))
                 }
