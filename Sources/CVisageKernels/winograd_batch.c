@@ -70,6 +70,7 @@ void visage_winograd_batch_pad(const float *in, int planes, int first, int last,
 #if defined(__x86_64__)
 #include <immintrin.h>
 
+#include "winograd_places.h"
 #include "winograd_products.h"
 #include "winograd_tiles.h"
 
@@ -93,23 +94,7 @@ typedef struct {
 
 static void locate(long b0, long b1, int groups, int tiles_y, int tiles_x, int hp, int wp, int ho, int wo,
                    BlockPlaces *p) {
-    const long per_sample = (long)tiles_y * tiles_x;
-    long s = b0 / per_sample, r = b0 - s * per_sample;
-    int ty = (int)(r / tiles_x), tx = (int)(r - (long)ty * tiles_x);
-    for (long t = b0; t < b1; t++) {
-        const int i = (int)(t - b0);
-        p->y[i] = 2 * ty;
-        p->x[i] = 2 * tx;
-        p->in[i] = s * hp * wp + (long)(2 * ty) * wp + 2 * tx;
-        p->out[i] = s * ho * wo + (long)(2 * ty) * wo + 2 * tx;
-        if (++tx == tiles_x) {
-            tx = 0;
-            if (++ty == tiles_y) {
-                ty = 0;
-                s++;
-            }
-        }
-    }
+    winograd_place_tiles(b0, b1, 2, tiles_y, tiles_x, hp, wp, ho, wo, p->in, p->out, p->y, p->x);
     for (int g = 0; g < groups; g++) {
         const int i = 8 * g;
         unsigned char whole = 0;
@@ -123,11 +108,7 @@ static void locate(long b0, long b1, int groups, int tiles_y, int tiles_x, int h
         const int count = b1 - (b0 + i) < 8 ? (int)(b1 - (b0 + i)) : 8;
         p->split[g] = -1;
         if (count <= 0) continue;
-        int k = 1;
-        while (k < count && p->in[i + k] == p->in[i + k - 1] + 2 && p->y[i + k] == p->y[i]) k++;
-        int l = k + 1;
-        while (l < count && p->in[i + l] == p->in[i + l - 1] + 2 && p->y[i + l] == p->y[i + k]) l++;
-        p->split[g] = l >= count ? k : -1;
+        const int k = winograd_runs(p->in + i, p->y + i, count, 2, &p->split[g]);
         for (int run = 0; run < 2; run++) {
             const int l0 = run == 0 ? 0 : k < count ? k : 0, l1 = run == 0 ? k : k < count ? count : 0;
             const int first = i + l0, width = wo - p->x[first];

@@ -89,6 +89,7 @@ long visage_winograd4_scratch_count(int channels) {
 #if defined(__x86_64__)
 #include <immintrin.h>
 
+#include "winograd_places.h"
 #include "winograd_products.h"
 
 /// The tile a vector lane holds: the loads' transposition leaves tiles 0 2 4 6 1 3 5 7.
@@ -111,32 +112,12 @@ typedef struct {
 
 static void locate(long b0, long b1, int groups, int tiles_y, int tiles_x, int hp, int wp, int ho, int wo,
                    BlockPlaces *p) {
-    const long per_sample = (long)tiles_y * tiles_x;
-    long s = b0 / per_sample, r = b0 - s * per_sample;
-    int ty = (int)(r / tiles_x), tx = (int)(r - (long)ty * tiles_x);
-    for (long t = b0; t < b1; t++) {
-        const int i = (int)(t - b0);
-        p->y[i] = 4 * ty;
-        p->x[i] = 4 * tx;
-        p->in[i] = s * hp * wp + (long)(4 * ty) * wp + 4 * tx;
-        p->out[i] = s * ho * wo + (long)(4 * ty) * wo + 4 * tx;
-        if (++tx == tiles_x) {
-            tx = 0;
-            if (++ty == tiles_y) {
-                ty = 0;
-                s++;
-            }
-        }
-    }
+    winograd_place_tiles(b0, b1, 4, tiles_y, tiles_x, hp, wp, ho, wo, p->in, p->out, p->y, p->x);
     for (int g = 0; g < groups; g++) {
         const int i = 8 * g;
         const int count = b1 - (b0 + i) < 8 ? (int)(b1 - (b0 + i)) : 8;
         // Two runs: tiles 0 ..< k continue each other along a tile row, and so do k ..< count.
-        int k = 1;
-        while (k < count && p->in[i + k] == p->in[i + k - 1] + 4 && p->y[i + k] == p->y[i]) k++;
-        int l = k + 1;
-        while (l < count && p->in[i + l] == p->in[i + l - 1] + 4 && p->y[i + l] == p->y[i + k]) l++;
-        p->split[g] = l >= count ? k : -1;
+        const int k = winograd_runs(p->in + i, p->y + i, count, 4, &p->split[g]);
         p->in_run[g][0] = p->in[i];
         p->in_run[g][1] = k < count ? p->in[i + k] - 4L * k : p->in[i];
         p->whole[g] = count == 8 && k == 8 && p->x[i + 7] + 4 <= wo && p->y[i] + 4 <= ho;
