@@ -51,8 +51,8 @@ public struct PackedGemmKernel: Sendable {
     /// 1 × 1 products at 8 × 8, 11 tiles, and the 1 × 7 and 7 × 1 between them) keeps each
     /// column's data on one core; split by panels, the 1 × 7 read channels the other core had
     /// written. Pass by pass at batch 1 (panels ÷ tiles, medians, docs/engine.md, session 24):
-    /// FaceNet-160 1.009–1.028, NN4.small2 1.005 and 1.008; with two tiles per thread (NN4.small2's
-    /// 36-column products too) NN4.small2 ran 0.978.
+    /// FaceNet-160 1.000–1.017 in four comparisons, NN4.small2 1.005 and 1.008; with two tiles per
+    /// thread (NN4.small2's 36-column products too) NN4.small2 ran 0.978.
     public static let pointwiseTileSplit = 4
 
     /// Whether the threads split a product by tiles of columns (each packing and multiplying its
@@ -134,7 +134,8 @@ public struct PackedGemmKernel: Sendable {
 
     /// ``run(b:ldb:columns:c:ldc:alpha:accumulate:relu:pool:)`` with B given by what it packs:
     /// `pack(t0, t1, tiles)` writes tiles `t0 ..< t1` of B as `visage_packed_gemm_pack_b` would
-    /// (calls on disjoint ranges run at once); `im2col` when B is a convolution's im2col (see
+    /// (calls on disjoint ranges run at once, and, when each thread packs for itself, calls on the
+    /// same range into different buffers); `im2col` when B is a convolution's im2col (see
     /// ``tileSplitFloats``).
     func run(columns: Int, c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float, accumulate: Bool, relu: Bool,
              pool: BufferPool, im2col: Bool = false, pack: (Int, Int, UnsafeMutablePointer<Float>) -> Void) {
