@@ -149,24 +149,26 @@ void visage_packed_gemm_pack_im2col(const float *in, int samples, int channels, 
             : "xmm12", "xmm13", "xmm14", "xmm15")
 
 __attribute__((target("avx2,fma")))
-void visage_packed_gemm_avx2(const float *a, int m, int k, const float *b, int n, int p0, int p1, int t0, int t1,
-                             const float *bias, float alpha, int accumulate, int relu, float *c, int ldc) {
+void visage_packed_gemm_avx2(const float *a, int m, int k, const float *b, int ldb, const float *tail, int n,
+                             int p0, int p1, int t0, int t1, const float *bias, float alpha, int accumulate,
+                             int relu, float *c, int ldc) {
     float block[Rows * Columns] __attribute__((aligned(32)));  // block[j * 16 + r]
     for (int p = p0; p < p1; p++) {
         const float *panel = a + (long)p * Rows * k;
         for (int t = t0; t < t1; t++) {
-            const float *w = panel, *x = b + (long)t * Columns * k;
+            long stride;
+            const float *w = panel, *x = visage_packed_gemm_tile(b, ldb, tail, k, n, t, &stride);
             __m256 s0 = _mm256_setzero_ps(), s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0,
                    s8 = s0, s9 = s0, s10 = s0, s11 = s0;
             if (t == t0) {
                 // The panel's first tile reads it from memory: fetch 4 KB ahead, on into the next
                 // panel at the end (a prefetch past the weights' end does not fault).
-                for (int kk = 0; kk < k; kk++, w += Rows, x += Columns) {
+                for (int kk = 0; kk < k; kk++, w += Rows, x += stride) {
                     __builtin_prefetch((const void *)((uintptr_t)w + Ahead * Rows * sizeof(float)));
                     VISAGE_FMA_16X6(w, x, s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11);
                 }
             } else {
-                for (int kk = 0; kk < k; kk++, w += Rows, x += Columns)
+                for (int kk = 0; kk < k; kk++, w += Rows, x += stride)
                     VISAGE_FMA_16X6(w, x, s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11);
             }
             _mm256_store_ps(block, s0), _mm256_store_ps(block + 8, s1);
@@ -182,9 +184,10 @@ void visage_packed_gemm_avx2(const float *a, int m, int k, const float *b, int n
 
 #else
 
-void visage_packed_gemm_avx2(const float *a, int m, int k, const float *b, int n, int p0, int p1, int t0, int t1,
-                             const float *bias, float alpha, int accumulate, int relu, float *c, int ldc) {
-    (void)a, (void)m, (void)k, (void)b, (void)n, (void)p0, (void)p1, (void)t0, (void)t1, (void)bias, (void)alpha;
+void visage_packed_gemm_avx2(const float *a, int m, int k, const float *b, int ldb, const float *tail, int n,
+                             int p0, int p1, int t0, int t1, const float *bias, float alpha, int accumulate,
+                             int relu, float *c, int ldc) {
+    (void)a, (void)m, (void)k, (void)b, (void)ldb, (void)tail, (void)n, (void)p0, (void)p1, (void)t0, (void)t1, (void)bias, (void)alpha;
     (void)accumulate, (void)relu, (void)c, (void)ldc;
 }
 

@@ -16,22 +16,68 @@ enum { Rows = VISAGE_PACKED_GEMM_ROWS, Columns = VISAGE_PACKED_GEMM_COLUMNS };
 
 #define AVX512 __attribute__((target("avx512f,avx2,fma")))
 
-// Panels p, p + 1 (NP of them) × tiles t, t + 1 (NT), then the epilogue of each pair.
+// A full block's epilogue (16 rows × 6 columns inside m and n) in registers: bias, scale and,
+// without accumulation, the ReLU on the six column vectors; then a transpose into rows (two rows
+// per zmm: cols 0-3 from the unpacked and shuffled columns 0-3, cols 4-5 from those of 4-5) and
+// masked stores of six floats per row, the upper row of each zmm stored through a base eight
+// floats back (masked lanes are not written and do not fault). Each value takes the scalar
+// epilogue's operations in its order (visage_packed_gemm_store: alpha · (sum + shift), + C, then
+// max(0, v), which keeps −0 and NaN as `v < 0 ? 0 : v` does), so the results are equal to the bit.
 AVX512 static inline __attribute__((always_inline)) void
-block(const float *a, int m, int k, const float *b, int n, int p, int t, const float *bias, float alpha,
-      int accumulate, int relu, float *c, int ldc, const int NP, const int NT) {
+store_full(const __m512 *acc, int r0, int c0, const float *bias, float alpha, int accumulate, int relu, float *c,
+           int ldc) {
+    const __m512 shift = bias ? _mm512_loadu_ps(bias + r0) : _mm512_setzero_ps();
+    const __m512 scale = _mm512_set1_ps(alpha), zero = _mm512_setzero_ps();
+    __m512 v[Columns];
+    for (int j = 0; j < Columns; j++) {
+        v[j] = _mm512_mul_ps(scale, _mm512_add_ps(acc[j], shift));
+        if (relu && !accumulate) v[j] = _mm512_max_ps(zero, v[j]);
+    }
+    // Per 128-bit lane L (rows 4L ..< 4L + 4): q[i] holds row 4L + i's columns 0-3, e[i] its
+    // columns 4-5 (twice).
+    const __m512 t0 = _mm512_unpacklo_ps(v[0], v[1]), t1 = _mm512_unpackhi_ps(v[0], v[1]);
+    const __m512 t2 = _mm512_unpacklo_ps(v[2], v[3]), t3 = _mm512_unpackhi_ps(v[2], v[3]);
+    const __m512 t4 = _mm512_unpacklo_ps(v[4], v[5]), t5 = _mm512_unpackhi_ps(v[4], v[5]);
+    const __m512 q[4] = {_mm512_shuffle_ps(t0, t2, 0x44), _mm512_shuffle_ps(t0, t2, 0xEE),
+                         _mm512_shuffle_ps(t1, t3, 0x44), _mm512_shuffle_ps(t1, t3, 0xEE)};
+    const __m512 e[4] = {_mm512_shuffle_ps(t4, t4, 0x44), _mm512_shuffle_ps(t4, t4, 0xEE),
+                         _mm512_shuffle_ps(t5, t5, 0x44), _mm512_shuffle_ps(t5, t5, 0xEE)};
+    // Lanes L and L + 1 of q[i] and e[i] side by side: rows 4L + i (low half) and 4L + 4 + i.
+    const __m512i pick[2] = {_mm512_setr_epi32(0, 1, 2, 3, 16, 17, 18, 19, 4, 5, 6, 7, 20, 21, 22, 23),
+                             _mm512_setr_epi32(8, 9, 10, 11, 24, 25, 26, 27, 12, 13, 14, 15, 28, 29, 30, 31)};
+    const __mmask16 low = 0x003F, high = 0x3F00;
+    for (int half = 0; half < 2; half++) {
+        for (int i = 0; i < 4; i++) {
+            __m512 rows = _mm512_permutex2var_ps(q[i], pick[half], e[i]);
+            float *upper = c + (long)(r0 + 8 * half + i) * ldc + c0, *lower = upper + 4L * ldc - 8;
+            if (accumulate) {
+                __m512 old = _mm512_maskz_loadu_ps(low, upper);
+                old = _mm512_mask_loadu_ps(old, high, lower);
+                rows = _mm512_add_ps(rows, old);
+                if (relu) rows = _mm512_max_ps(zero, rows);
+            }
+            _mm512_mask_storeu_ps(upper, low, rows);
+            _mm512_mask_storeu_ps(lower, high, rows);
+        }
+    }
+}
+
+// Panels p, p + 1 (NP of them) × tiles t, t + 1 (NT), then the epilogue of each pair. Tile tt
+// starts at x[tt], its rows xs[tt] floats apart (visage_packed_gemm_tile).
+AVX512 static inline __attribute__((always_inline)) void
+block(const float *a, int m, int k, const float *const *x, const long *xs, int n, int p, int t, const float *bias,
+      float alpha, int accumulate, int relu, float *c, int ldc, const int NP, const int NT) {
     __m512 acc[2][2 * Columns];
     for (int i = 0; i < NP; i++)
         for (int j = 0; j < NT * Columns; j++) acc[i][j] = _mm512_setzero_ps();
     const float *w0 = a + (long)p * Rows * k, *w1 = w0 + (long)Rows * k;
-    const float *x0 = b + (long)t * Columns * k, *x1 = x0 + (long)Columns * k;
     for (int kk = 0; kk < k; kk++) {
         const __m512 r0 = _mm512_loadu_ps(w0 + (long)kk * Rows);
         const __m512 r1 = NP == 2 ? _mm512_loadu_ps(w1 + (long)kk * Rows) : r0;
         for (int tt = 0; tt < NT; tt++) {
-            const float *x = (tt == 0 ? x0 : x1) + (long)kk * Columns;
+            const float *xk = x[tt] + kk * xs[tt];
             for (int j = 0; j < Columns; j++) {
-                const __m512 v = _mm512_set1_ps(x[j]);
+                const __m512 v = _mm512_set1_ps(xk[j]);
                 acc[0][tt * Columns + j] = _mm512_fmadd_ps(r0, v, acc[0][tt * Columns + j]);
                 if (NP == 2) acc[1][tt * Columns + j] = _mm512_fmadd_ps(r1, v, acc[1][tt * Columns + j]);
             }
@@ -40,33 +86,55 @@ block(const float *a, int m, int k, const float *b, int n, int p, int t, const f
     float sums[Rows * Columns] __attribute__((aligned(64)));  // sums[j * 16 + r]
     for (int i = 0; i < NP; i++) {
         for (int tt = 0; tt < NT; tt++) {
+            const int r0 = (p + i) * Rows, c0 = (t + tt) * Columns;
+            if (r0 + Rows <= m && c0 + Columns <= n) {
+                store_full(&acc[i][tt * Columns], r0, c0, bias, alpha, accumulate, relu, c, ldc);
+                continue;
+            }
             for (int j = 0; j < Columns; j++) _mm512_store_ps(sums + j * Rows, acc[i][tt * Columns + j]);
             visage_packed_gemm_store(sums, m, n, p + i, t + tt, bias, alpha, accumulate, relu, c, ldc);
         }
     }
 }
 
-AVX512 void visage_packed_gemm_avx512(const float *a, int m, int k, const float *b, int n, int p0, int p1, int t0,
-                                      int t1, const float *bias, float alpha, int accumulate, int relu, float *c,
-                                      int ldc) {
+AVX512 void visage_packed_gemm_avx512(const float *a, int m, int k, const float *b, int ldb, const float *tail, int n,
+                                      int p0, int p1, int t0, int t1, const float *bias, float alpha, int accumulate,
+                                      int relu, float *c, int ldc) {
+    const float *x[2];
+    long xs[2];
     int p = p0;
     for (; p + 2 <= p1; p += 2) {
         int t = t0;
-        for (; t + 2 <= t1; t += 2) block(a, m, k, b, n, p, t, bias, alpha, accumulate, relu, c, ldc, 2, 2);
-        if (t < t1) block(a, m, k, b, n, p, t, bias, alpha, accumulate, relu, c, ldc, 2, 1);
+        for (; t + 2 <= t1; t += 2) {
+            x[0] = visage_packed_gemm_tile(b, ldb, tail, k, n, t, &xs[0]);
+            x[1] = visage_packed_gemm_tile(b, ldb, tail, k, n, t + 1, &xs[1]);
+            block(a, m, k, x, xs, n, p, t, bias, alpha, accumulate, relu, c, ldc, 2, 2);
+        }
+        if (t < t1) {
+            x[0] = visage_packed_gemm_tile(b, ldb, tail, k, n, t, &xs[0]);
+            block(a, m, k, x, xs, n, p, t, bias, alpha, accumulate, relu, c, ldc, 2, 1);
+        }
     }
     if (p < p1) {
         int t = t0;
-        for (; t + 2 <= t1; t += 2) block(a, m, k, b, n, p, t, bias, alpha, accumulate, relu, c, ldc, 1, 2);
-        if (t < t1) block(a, m, k, b, n, p, t, bias, alpha, accumulate, relu, c, ldc, 1, 1);
+        for (; t + 2 <= t1; t += 2) {
+            x[0] = visage_packed_gemm_tile(b, ldb, tail, k, n, t, &xs[0]);
+            x[1] = visage_packed_gemm_tile(b, ldb, tail, k, n, t + 1, &xs[1]);
+            block(a, m, k, x, xs, n, p, t, bias, alpha, accumulate, relu, c, ldc, 1, 2);
+        }
+        if (t < t1) {
+            x[0] = visage_packed_gemm_tile(b, ldb, tail, k, n, t, &xs[0]);
+            block(a, m, k, x, xs, n, p, t, bias, alpha, accumulate, relu, c, ldc, 1, 1);
+        }
     }
 }
 
 #else
 
-void visage_packed_gemm_avx512(const float *a, int m, int k, const float *b, int n, int p0, int p1, int t0, int t1,
-                               const float *bias, float alpha, int accumulate, int relu, float *c, int ldc) {
-    (void)a, (void)m, (void)k, (void)b, (void)n, (void)p0, (void)p1, (void)t0, (void)t1, (void)bias, (void)alpha;
+void visage_packed_gemm_avx512(const float *a, int m, int k, const float *b, int ldb, const float *tail, int n,
+                               int p0, int p1, int t0, int t1, const float *bias, float alpha, int accumulate,
+                               int relu, float *c, int ldc) {
+    (void)a, (void)m, (void)k, (void)b, (void)ldb, (void)tail, (void)n, (void)p0, (void)p1, (void)t0, (void)t1, (void)bias, (void)alpha;
     (void)accumulate, (void)relu, (void)c, (void)ldc;
 }
 

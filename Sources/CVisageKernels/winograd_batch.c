@@ -195,36 +195,6 @@ static inline void multiply(const float *u, const float *v, int channels, int bl
                                    tiles, m + (long)xi * 4 * block, skip_wide, 0);
 }
 
-/// Eight output channels (u0's four → m0, u1's four → m1) × `width` tiles from t (32: two zmm per
-/// channel, 16: one zmm, 8: one ymm), one FMA chain over c in order per output.
-__attribute__((target("avx512f,avx2,fma"), always_inline))
-static inline void chain8(const float *a, const float *b, const float *vxi, int channels, int block, int t,
-                          float *ma, float *mb, const int width) {
-    __m512 z[8][2];
-    __m256 y[8];
-    for (int r = 0; r < 8; r++) z[r][0] = z[r][1] = _mm512_setzero_ps(), y[r] = _mm256_setzero_ps();
-    const float *vp = vxi + t;
-    for (int c = 0; c < channels; c++, vp += block) {
-        __m512 v0 = _mm512_setzero_ps(), v1 = v0;
-        __m256 v8 = _mm256_setzero_ps();
-        if (width >= 16) v0 = _mm512_loadu_ps(vp);
-        if (width == 32) v1 = _mm512_loadu_ps(vp + 16);
-        if (width == 8) v8 = _mm256_loadu_ps(vp);
-        for (int r = 0; r < 8; r++) {
-            const __m512 w = _mm512_set1_ps(r < 4 ? a[4 * c + r] : b[4 * c + r - 4]);
-            if (width >= 16) z[r][0] = _mm512_fmadd_ps(v0, w, z[r][0]);
-            if (width == 32) z[r][1] = _mm512_fmadd_ps(v1, w, z[r][1]);
-            if (width == 8) y[r] = _mm256_fmadd_ps(v8, _mm512_castps512_ps256(w), y[r]);
-        }
-    }
-    for (int r = 0; r < 8; r++) {
-        float *mp = (r < 4 ? ma + (long)r * block : mb + (long)(r - 4) * block) + t;
-        if (width >= 16) _mm512_storeu_ps(mp, z[r][0]);
-        if (width == 32) _mm512_storeu_ps(mp + 16, z[r][1]);
-        if (width == 8) _mm256_storeu_ps(mp, y[r]);
-    }
-}
-
 /// multiply's 24-tile part (tiles 0 ..< ⌊tiles / 24⌋ · 24) for two blocks of four output channels
 /// (u0 → m0, u1 → m1) with AVX-512: eight channels × 32 tiles per register block (two zmm each),
 /// two loads and eight broadcasts feeding sixteen FMAs per input channel instead of three loads and
@@ -240,9 +210,9 @@ static void multiply8_wide(const float *u0, const float *u1, const float *v, int
         const float *vxi = v + (long)xi * channels * block;
         float *ma = m0 + (long)xi * 4 * block, *mb = m1 + (long)xi * 4 * block;
         int t = 0;
-        for (; t + 32 <= wide; t += 32) chain8(a, b, vxi, channels, block, t, ma, mb, 32);
-        for (; t + 16 <= wide; t += 16) chain8(a, b, vxi, channels, block, t, ma, mb, 16);
-        for (; t < wide; t += 8) chain8(a, b, vxi, channels, block, t, ma, mb, 8);
+        for (; t + 32 <= wide; t += 32) winograd_chain8(a, b, vxi, channels, block, t, ma, mb, 32);
+        for (; t + 16 <= wide; t += 16) winograd_chain8(a, b, vxi, channels, block, t, ma, mb, 16);
+        for (; t < wide; t += 8) winograd_chain8(a, b, vxi, channels, block, t, ma, mb, 8);
     }
 }
 

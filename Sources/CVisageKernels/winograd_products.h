@@ -1,6 +1,7 @@
-// The products of the batched Winograd kernels (AVX2): for one position ξ of the transformed
-// tiles, M[ξ][r][t] = Σ_c U[ξ][r][c] · V[ξ][c][t] for four output channels r. Shared by
-// F(2×2, 3×3) (winograd_batch.c) and F(4×4, 3×3) (winograd_batch4.c). Internal header.
+// The products of the batched Winograd kernels (AVX2, and eight channels at once in AVX-512): for
+// one position ξ of the transformed tiles, M[ξ][r][t] = Σ_c U[ξ][r][c] · V[ξ][c][t] for four output
+// channels r. Shared by F(2×2, 3×3) (winograd_batch.c), F(4×4, 3×3) (winograd_batch4.c) and
+// F(2, 7) (winograd_line.c). Internal header.
 #ifndef VISAGE_WINOGRAD_PRODUCTS_H
 #define VISAGE_WINOGRAD_PRODUCTS_H
 
@@ -99,6 +100,38 @@ static inline void winograd_multiply_position(const float *uxi, const float *vxi
         _mm256_storeu_ps(mp + block, _mm256_add_ps(a1, b1));
         _mm256_storeu_ps(mp + 2 * block, _mm256_add_ps(a2, b2));
         _mm256_storeu_ps(mp + 3 * block, _mm256_add_ps(a3, b3));
+    }
+}
+
+/// For one position ξ: eight output channels (a's four → ma, b's four → mb; a[4c + r] is channel
+/// r's U at input channel c) × `width` tiles from t (32: two zmm per channel, 16: one zmm, 8: one
+/// ymm), ma[r · block + t] = Σ_c a[4c + r] · vxi[c · block + t], one FMA chain over c in order per
+/// output, as in the 24-tile blocks of winograd_multiply_position.
+__attribute__((target("avx512f,avx2,fma"), always_inline))
+static inline void winograd_chain8(const float *a, const float *b, const float *vxi, int channels, int block, int t,
+                          float *ma, float *mb, const int width) {
+    __m512 z[8][2];
+    __m256 y[8];
+    for (int r = 0; r < 8; r++) z[r][0] = z[r][1] = _mm512_setzero_ps(), y[r] = _mm256_setzero_ps();
+    const float *vp = vxi + t;
+    for (int c = 0; c < channels; c++, vp += block) {
+        __m512 v0 = _mm512_setzero_ps(), v1 = v0;
+        __m256 v8 = _mm256_setzero_ps();
+        if (width >= 16) v0 = _mm512_loadu_ps(vp);
+        if (width == 32) v1 = _mm512_loadu_ps(vp + 16);
+        if (width == 8) v8 = _mm256_loadu_ps(vp);
+        for (int r = 0; r < 8; r++) {
+            const __m512 w = _mm512_set1_ps(r < 4 ? a[4 * c + r] : b[4 * c + r - 4]);
+            if (width >= 16) z[r][0] = _mm512_fmadd_ps(v0, w, z[r][0]);
+            if (width == 32) z[r][1] = _mm512_fmadd_ps(v1, w, z[r][1]);
+            if (width == 8) y[r] = _mm256_fmadd_ps(v8, _mm512_castps512_ps256(w), y[r]);
+        }
+    }
+    for (int r = 0; r < 8; r++) {
+        float *mp = (r < 4 ? ma + (long)r * block : mb + (long)(r - 4) * block) + t;
+        if (width >= 16) _mm512_storeu_ps(mp, z[r][0]);
+        if (width == 32) _mm512_storeu_ps(mp + 16, z[r][1]);
+        if (width == 8) _mm256_storeu_ps(mp, y[r]);
     }
 }
 #endif

@@ -88,6 +88,24 @@ final class InferencePlanTests: XCTestCase {
         try check(net, input: [2, 3, 48, 48], winograd: true)
     }
 
+    /// Stride-1 1 × 7 and 7 × 1 convolutions of 16+ channels take ``LineWinogradKernel``'s F(2, 7)
+    /// in a plan built with `winograd: true` (when the CPU has AVX2): a branch like Block17's ("same"
+    /// padding, ReLU, writing its slice of the concatenation) and a valid 7 × 1 without ReLU, one
+    /// sample of 8 × 8 and two of 9 × 12; the same network with `lineWinograd: false` (im2col).
+    func testLineWinogradConvolutionsMatchTheLayers() throws {
+        let net = Sequential([
+            conv(16, 3, 1, 1),
+            Branches([conv(8, 16, 1, 1), Sequential([conv(16, 16, 1, 1), conv(20, 16, 1, 7), conv(16, 20, 7, 1)])]),
+            conv(16, 24, 7, 1, padding: .explicit(.zero), relu: false),
+        ])
+        try check(net, input: [1, 3, 8, 8], winograd: true)
+        try check(net, input: [2, 3, 9, 12], winograd: true)
+        let plan = try XCTUnwrap(InferencePlan(net, winograd: true, lineWinograd: false))
+        let x = randomTensor([1, 3, 8, 8], seed: 5)
+        let expected = net.forwardLayerByLayer(x)
+        assertClose(plan.forward(x), expected, tol: 1e-5 * max(1, expected.storage.map(abs).max() ?? 0))
+    }
+
     /// A plan built with `packed: true` runs the products of at most
     /// ``PackedGemmKernel/maximumColumns`` columns (``PackedGemmKernel/maximumIm2colColumns`` on
     /// an im2col) on the packed weights (when the CPU has AVX2): 1×1 convolutions on the input

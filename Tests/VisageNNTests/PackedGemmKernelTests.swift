@@ -5,7 +5,8 @@ import VisageNN
 /// counts around the 16-row panels and column counts around the 6-column tiles, strided B and C,
 /// bias, scale, accumulation and ReLU, one panel (the threads split the tiles) and many (they
 /// split the panels, or the tiles for a product of 43 columns or more on two threads), up to
-/// K = 1,100.
+/// K = 1,100; B read in place, its last tile copied when partial (289 columns: 48 whole tiles and
+/// one of one column).
 final class PackedGemmKernelTests: XCTestCase {
     private var state: UInt64 = 11
 
@@ -54,7 +55,8 @@ final class PackedGemmKernelTests: XCTestCase {
     }
 
     func testProductsOfEveryEdge() throws {
-        for (m, k, n) in [(1, 1, 1), (16, 7, 6), (17, 33, 5), (15, 64, 13), (40, 9, 64), (96, 130, 9), (33, 2, 61), (40, 1100, 61)] {
+        for (m, k, n) in [(1, 1, 1), (16, 7, 6), (17, 33, 5), (15, 64, 13), (40, 9, 64), (96, 130, 9), (33, 2, 61),
+                          (40, 1100, 61), (32, 96, 289)] {
             try check(rows: m, depth: k, columns: n, bias: false, relu: false, alpha: 1, accumulate: false)
             try check(rows: m, depth: k, columns: n, bias: true, relu: true, alpha: 1, accumulate: false)
             try check(rows: m, depth: k, columns: n, bias: true, relu: true, alpha: 0.17, accumulate: true)
@@ -133,5 +135,12 @@ final class PackedGemmKernelTests: XCTestCase {
         XCTAssertTrue(PackedGemmKernel.pays(columns: 289, im2col: true))
         XCTAssertFalse(PackedGemmKernel.pays(columns: 289))
         XCTAssertFalse(PackedGemmKernel.pays(columns: PackedGemmKernel.maximumIm2colColumns + 1, im2col: true))
+        // A 1 × 1 product takes it up to the im2col limit when its weights fit in L2: FaceNet-160's
+        // Block35 at batch 1 (289 columns, 96 × 256 weights), not its Block8 at batch 32 (288
+        // columns, 1792 × 384 weights).
+        XCTAssertTrue(PackedGemmKernel.pays(columns: 289, weights: 96 * 256))
+        XCTAssertFalse(PackedGemmKernel.pays(columns: 288, weights: 1792 * 384))
+        XCTAssertFalse(PackedGemmKernel.pays(columns: PackedGemmKernel.maximumIm2colColumns + 1, weights: 96 * 256))
+        XCTAssertTrue(PackedGemmKernel.pays(columns: PackedGemmKernel.maximumColumns, weights: 1792 * 384))
     }
 }

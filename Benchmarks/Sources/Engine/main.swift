@@ -57,8 +57,10 @@ let profile = argument("--profile").map { $0.split(separator: ":").map(String.in
 // (InferencePlan's stacksPointwise) pass by pass, alternating, so that both see the same machine;
 // --avx512 MODEL:BATCH[:PAIRS] the same for the Winograd, packed and direct kernels in AVX2 or
 // AVX-512 (InferencePlan's allowsAVX512); --large-tiles MODEL:BATCH[:PAIRS] the same for Winograd's
-// F(2×2, 3×3) everywhere or F(4×4, 3×3) on the large planes (InferencePlan's largeTiles).
-let comparison: (feature: String, spec: [String])? = ["--stacking", "--avx512", "--large-tiles"].lazy.compactMap { flag in
+// F(2×2, 3×3) everywhere or F(4×4, 3×3) on the large planes (InferencePlan's largeTiles);
+// --line-winograd MODEL:BATCH[:PAIRS] the same for 1 × 7 and 7 × 1 convolutions by im2col or by
+// F(2, 7) (InferencePlan's lineWinograd).
+let comparison: (feature: String, spec: [String])? = ["--stacking", "--avx512", "--large-tiles", "--line-winograd"].lazy.compactMap { flag in
     argument(flag).map { (String(flag.dropFirst(2)), $0.split(separator: ":").map(String.init)) }
 }.first
 print("back end: \(Backend.info)")
@@ -157,12 +159,13 @@ if let profile {
 
 if let (feature, spec) = comparison {
     let labels = feature == "avx512" ? ("AVX2", "AVX-512")
-        : feature == "large-tiles" ? ("2 × 2 tiles", "4 × 4 tiles") : ("separate", "stacked")
+        : feature == "large-tiles" ? ("2 × 2 tiles", "4 × 4 tiles")
+        : feature == "line-winograd" ? ("im2col", "F(2, 7)") : ("separate", "stacked")
     for model in models where model.name == spec[0] {
         guard spec.count > 1, let batch = Int(spec[1]),
               let without = InferencePlan(model.network, winograd: true, packed: true,
                                           largeTiles: feature != "large-tiles", stacksPointwise: feature != "stacking",
-                                          allowsAVX512: feature != "avx512"),
+                                          allowsAVX512: feature != "avx512", lineWinograd: feature != "line-winograd"),
               let with = InferencePlan(model.network, winograd: true, packed: true) else { break }
         let x = Tensor(shape: [batch, 3, model.size, model.size], repeating: 0.5)
         let pairs = spec.count > 2 ? Int(spec[2]) ?? 50 : 50

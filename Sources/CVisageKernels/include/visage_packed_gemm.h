@@ -37,16 +37,22 @@ void visage_packed_gemm_pack_im2col(const float *in, int samples, int channels, 
                                     float *packed);
 
 /// C = act(alpha · (A · B + bias) + [C if accumulate]) for the row panels p0 ..< p1 and column
-/// tiles t0 ..< t1 of the m × n product, A and B packed as above (k shared), C row-major with row
-/// stride ldc; bias: m values or NULL; relu: clamp at zero after the sum. Each output element is
-/// one sum over k in order, then the epilogue. Calls on disjoint panel or tile ranges may run at
-/// once. Call only when visage_cpu_has_avx2() is 1.
-void visage_packed_gemm_avx2(const float *a, int m, int k, const float *b, int n, int p0, int p1, int t0, int t1,
-                             const float *bias, float alpha, int accumulate, int relu, float *c, int ldc);
+/// tiles t0 ..< t1 of the m × n product, A packed as above, C row-major with row stride ldc;
+/// bias: m values or NULL; relu: clamp at zero after the sum. B (k × n) is either packed as
+/// above (ldb = 0: tile t at b + t · 6 · k) or read in place (ldb > 0: the row-major matrix with
+/// row stride ldb, tile t at b + 6t), except that a last tile with fewer than six columns is then
+/// read from `tail` (that tile alone, packed by visage_packed_gemm_pack_b: k × 6, zero past n).
+/// Each output element is one sum over k in order, then the epilogue, whichever way B is read.
+/// Calls on disjoint panel or tile ranges may run at once. Call only when visage_cpu_has_avx2()
+/// is 1.
+void visage_packed_gemm_avx2(const float *a, int m, int k, const float *b, int ldb, const float *tail, int n,
+                             int p0, int p1, int t0, int t1, const float *bias, float alpha, int accumulate,
+                             int relu, float *c, int ldc);
 
-/// visage_packed_gemm_avx2 with AVX-512 (the same sums, to the bit). Call only when
+/// visage_packed_gemm_avx2 with AVX-512 (the same sums and epilogue, to the bit). Call only when
 /// visage_cpu_has_avx512() is 1.
-void visage_packed_gemm_avx512(const float *a, int m, int k, const float *b, int n, int p0, int p1, int t0, int t1,
-                               const float *bias, float alpha, int accumulate, int relu, float *c, int ldc);
+void visage_packed_gemm_avx512(const float *a, int m, int k, const float *b, int ldb, const float *tail, int n,
+                               int p0, int p1, int t0, int t1, const float *bias, float alpha, int accumulate,
+                               int relu, float *c, int ldc);
 
 #endif

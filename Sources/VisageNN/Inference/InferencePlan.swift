@@ -50,10 +50,12 @@ public struct InferencePlan: Sendable {
     ///   compare).
     /// - Parameter allowsAVX512: let the Winograd, packed and direct kernels run in AVX-512 where
     ///   the CPU has it; `false` keeps them in AVX2 (the same results; to compare).
+    /// - Parameter lineWinograd: with `winograd`, run stride-1 1 × 7 and 7 × 1 convolutions by
+    ///   ``LineWinogradKernel``'s F(2, 7); `false` keeps im2col and a matrix product (to compare).
     public init?(_ network: Sequential, winograd: Bool = false, packed: Bool = false, largeTiles: Bool = true,
-                 stacksPointwise: Bool = true, allowsAVX512: Bool = true) {
+                 stacksPointwise: Bool = true, allowsAVX512: Bool = true, lineWinograd: Bool = true) {
         let options = Options(winograd: winograd, packed: packed, largeTiles: largeTiles,
-                              stacksPointwise: stacksPointwise, allowsAVX512: allowsAVX512)
+                              stacksPointwise: stacksPointwise, allowsAVX512: allowsAVX512, lineWinograd: lineWinograd)
         guard let steps = Self.compile(network.layers, options) else { return nil }
         self.steps = steps
         self.network = network
@@ -62,6 +64,7 @@ public struct InferencePlan: Sendable {
     /// How ``compile(_:_:)`` builds the steps (the initializer's parameters).
     struct Options {
         let winograd: Bool, packed: Bool, largeTiles: Bool, stacksPointwise: Bool, allowsAVX512: Bool
+        let lineWinograd: Bool
     }
 
     static func compile(_ layers: [any Layer], _ options: Options) -> [Step]? {
@@ -71,7 +74,8 @@ public struct InferencePlan: Sendable {
             switch layer {
             case let conv as Conv2D:
                 steps.append(.conv(PlanConvolution(conv, winograd: winograd, packed: packed,
-                                                   largeTiles: options.largeTiles, allowsAVX512: avx512)))
+                                                   largeTiles: options.largeTiles, lineWinograd: options.lineWinograd,
+                                                   allowsAVX512: avx512)))
             case var pool as Pool2D:
                 // A zero padding before a max pooling, of an input that cannot be negative (NN4.small2's
                 // "pad 1, max-pool 3/2" after a ReLU), is the pooling's own padding: max pooling skips

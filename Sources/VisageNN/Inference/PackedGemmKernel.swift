@@ -75,9 +75,12 @@ public struct PackedGemmKernel: Sendable {
     }
 
     /// Whether a product with `columns` columns should take the kernel; `im2col` when its right
-    /// factor is a convolution's im2col rather than the input itself.
-    public static func pays(columns: Int, im2col: Bool = false) -> Bool {
-        columns <= (im2col ? maximumIm2colColumns : maximumColumns)
+    /// factor is a convolution's im2col rather than the input itself; `weights`: the floats of W.
+    /// A product on the input itself takes it up to ``maximumColumns`` columns, or up to
+    /// ``maximumIm2colColumns`` when its weights fit in a core's L2 (``tileSplitFloats``).
+    public static func pays(columns: Int, im2col: Bool = false, weights: Int = .max) -> Bool {
+        if im2col { return columns <= maximumIm2colColumns }
+        return columns <= maximumColumns || (columns <= maximumIm2colColumns && weights <= tileSplitFloats)
     }
 
     /// Packs the row-major `rows` × `depth` matrix `weight`; `nil` without AVX2/FMA, or when the
@@ -116,20 +119,17 @@ public struct PackedGemmKernel: Sendable {
     /// Writes `act(alpha · (W · B + bias))` into C, or adds `alpha · (W · B + bias)` to C first
     /// when `accumulate`.
     /// - Parameters:
-    ///   - b: B, `depth` × `columns`, row stride `ldb`.
+    ///   - b: B, `depth` × `columns`, row stride `ldb`; the kernel reads it in place (only a last
+    ///     tile of fewer than six columns is copied, by the threads that multiply it).
     ///   - c: C, `rows` × `columns`, row stride `ldc`.
     ///   - relu: clamp at zero after the sum (and after the accumulation); `nil` uses the
     ///     kernel's own activation. A residual block passes its activation here, so that
     ///     `relu(C + alpha · (W · B + bias))` takes no second pass over C.
-    ///   - pool: where the packed copy of B comes from.
+    ///   - pool: where the copies of the last tile come from.
     public func run(b: UnsafePointer<Float>, ldb: Int, columns: Int, c: UnsafeMutablePointer<Float>, ldc: Int,
                     alpha: Float = 1, accumulate: Bool = false, relu: Bool? = nil, pool: BufferPool) {
-        let (k, n, bBits) = (Int32(depth), Int32(columns), UInt(bitPattern: b))
-        run(columns: columns, c: c, ldc: ldc, alpha: alpha, accumulate: accumulate, relu: relu ?? self.relu,
-            pool: pool) { t0, t1, tiles in
-            visage_packed_gemm_pack_b(UnsafePointer<Float>(bitPattern: bBits)!, k, n, Int32(ldb), Int32(t0), Int32(t1),
-                                      tiles)
-        }
+        multiply(columns: columns, c: c, ldc: ldc, alpha: alpha, accumulate: accumulate, relu: relu ?? self.relu,
+                 pool: pool, inPlace: (UInt(bitPattern: b), ldb)) { _, _, _ in }
     }
 
     /// ``run(b:ldb:columns:c:ldc:alpha:accumulate:relu:pool:)`` with B given by what it packs:
@@ -139,6 +139,15 @@ public struct PackedGemmKernel: Sendable {
     /// ``tileSplitFloats``).
     func run(columns: Int, c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float, accumulate: Bool, relu: Bool,
              pool: BufferPool, im2col: Bool = false, pack: (Int, Int, UnsafeMutablePointer<Float>) -> Void) {
+        multiply(columns: columns, c: c, ldc: ldc, alpha: alpha, accumulate: accumulate, relu: relu, pool: pool,
+                 im2col: im2col, inPlace: nil, pack: pack)
+    }
+
+    /// The product of both `run`s: B read in place (`inPlace`: its address and row stride), or
+    /// packed by `pack`.
+    private func multiply(columns: Int, c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float, accumulate: Bool,
+                          relu: Bool, pool: BufferPool, im2col: Bool = false, inPlace: (b: UInt, ldb: Int)?,
+                          pack: (Int, Int, UnsafeMutablePointer<Float>) -> Void) {
         guard columns > 0 else { return }
         let (m, k, n) = (Int32(rows), Int32(depth), Int32(columns))
         let tiles = Int(visage_packed_gemm_tiles(n))
@@ -148,15 +157,20 @@ public struct PackedGemmKernel: Sendable {
         // dominates the traffic), after all tiles of B are packed (by all threads, or by each
         // for itself: ``packsPrivately(panels:tiles:workers:im2col:)``); split by tiles, each packs
         // and multiplies its own range of tiles (``splitsByTiles(panels:tiles:workers:weights:im2col:)``).
+        // Read in place, B needs no packing but of a last partial tile, which each thread that
+        // multiplies it copies for itself.
         let byPanels = !Self.splitsByTiles(panels: panels, tiles: tiles, workers: workers, weights: rows * depth,
                                            im2col: im2col)
         let privately = byPanels && Self.packsPrivately(panels: panels, tiles: tiles, workers: workers, im2col: im2col)
-        let count = visage_packed_gemm_b_count(k, n)
-        let tileBuffer = pool.allocate(privately ? workers * count : count)
+        let tileColumns = Int(VISAGE_PACKED_GEMM_COLUMNS)
+        let tailColumns = columns - (tiles - 1) * tileColumns
+        let count = inPlace == nil ? visage_packed_gemm_b_count(k, n)
+            : tailColumns < tileColumns ? visage_packed_gemm_b_count(k, Int32(tailColumns)) : 0
+        let tileBuffer = pool.allocate(privately || inPlace != nil ? workers * count : count)
         defer { pool.release(tileBuffer) }
         let (tBits, cBits) = (UInt(bitPattern: tileBuffer), UInt(bitPattern: c))
         let tilesPerWorker = (tiles + workers - 1) / workers
-        if byPanels && !privately {
+        if byPanels && !privately && inPlace == nil {
             Backend.parallelFor(workers, elements: depth * columns) { worker in
                 let t0 = min(tiles, worker * tilesPerWorker), t1 = min(tiles, t0 + tilesPerWorker)
                 guard t1 > t0 else { return }
@@ -176,18 +190,30 @@ public struct PackedGemmKernel: Sendable {
                         p0 = min(panels, worker * panelsPerWorker)
                         p1 = min(panels, p0 + panelsPerWorker)
                         guard p1 > p0 else { return }
-                        if privately {
-                            b += worker * count
-                            pack(0, tiles, b)
-                        }
                     } else {
                         t0 = min(tiles, worker * tilesPerWorker)
                         t1 = min(tiles, t0 + tilesPerWorker)
                         guard t1 > t0 else { return }
+                    }
+                    var (source, ldb, tail) = (UnsafePointer(b), Int32(0), UnsafePointer<Float>?.none)
+                    if let inPlace {
+                        let matrix = UnsafePointer<Float>(bitPattern: inPlace.b)!
+                        (source, ldb) = (matrix, Int32(inPlace.ldb))
+                        if count > 0 && t1 == tiles {
+                            b += worker * count
+                            visage_packed_gemm_pack_b(matrix + (tiles - 1) * tileColumns, k, Int32(tailColumns),
+                                                      Int32(inPlace.ldb), 0, 1, b)
+                            tail = UnsafePointer(b)
+                        }
+                    } else if privately {
+                        b += worker * count
+                        pack(0, tiles, b)
+                        source = UnsafePointer(b)
+                    } else if !byPanels {
                         pack(t0, t1, b)
                     }
                     let kernel = avx512 ? visage_packed_gemm_avx512 : visage_packed_gemm_avx2
-                    kernel(UnsafePointer<Float>(bitPattern: wBits)!, m, k, UnsafePointer(b), n,
+                    kernel(UnsafePointer<Float>(bitPattern: wBits)!, m, k, source, ldb, tail, n,
                            Int32(p0), Int32(p1), Int32(t0), Int32(t1), UnsafePointer<Float>(bitPattern: biasBits),
                            alpha, accumulate ? 1 : 0, relu, UnsafeMutablePointer<Float>(bitPattern: cBits)!, Int32(ldc))
                 }

@@ -6,13 +6,15 @@ import CVisageKernels
 // the output [O, N·Ho·Wo] (row stride N·Ho·Wo), then bias and ReLU on the band while it is warm.
 // A 1×1 stride-1 unpadded convolution reads its input as the column matrix: one sgemm, no copy.
 // A stride-1 3×3 one with enough channels and tiles runs WinogradBatchKernel instead (no im2col),
-// by F(4×4, 3×3) on planes large enough for it, else F(2×2, 3×3).
-// A product with few columns (a batch of one's late layers; up to 320 for an im2col) runs
-// PackedGemmKernel, whose weights were packed when the plan was built, on the input itself (1×1)
-// or on the im2col of the batch written straight into the kernel's tiles.
+// by F(4×4, 3×3) on planes large enough for it, else F(2×2, 3×3); a stride-1 1×7 or 7×1 one runs
+// LineWinogradKernel's F(2, 7).
+// A product with few columns (a batch of one's late layers; up to 320 for an im2col, or for a 1×1
+// with small weights) runs PackedGemmKernel, whose weights were packed when the plan was built, on
+// the input itself (1×1, read in place) or on the im2col of the batch written straight into the
+// kernel's tiles.
 
 /// A ``Conv2D`` prepared for a plan: one wide sgemm per band of the batch's output rows.
-struct PlanConvolution: @unchecked Sendable {
+final class PlanConvolution: @unchecked Sendable {
     /// The convolution (weights, bias, geometry).
     let conv: Conv2D
     /// Output channels, input channels, K = I·KH·KW.
@@ -21,6 +23,8 @@ struct PlanConvolution: @unchecked Sendable {
     let winograd: WinogradBatchKernel?
     /// The same by F(4×4, 3×3), packed on first use, when asked for and `winograd` applies.
     let largeTiles: LargeTileWinograd?
+    /// The same convolution by Winograd's F(2, 7), for a 1 × 7 or 7 × 1 one, when it applies.
+    let line: LineWinogradKernel?
     /// The same weights packed for products with few columns, when asked for.
     let packed: PackedGemmKernel?
     /// The same convolution by the direct kernel, for at most ``DirectKernel/narrowInputChannels``
@@ -33,18 +37,20 @@ struct PlanConvolution: @unchecked Sendable {
     /// for glibc to reuse freed blocks without fresh page faults.
     static let bandBudget = 4 << 20
 
-    /// Prepares `conv`; with `winograd`, also its Winograd form when ``WinogradBatchKernel`` takes it;
-    /// with `packed`, also its weights packed for ``PackedGemmKernel``; with `largeTiles` (and
-    /// `winograd`), F(4×4, 3×3) where the planes are large enough. `allowsAVX512: false` keeps
-    /// the Winograd, packed and direct kernels in AVX2 on a CPU with AVX-512 (to compare).
+    /// Prepares `conv`; with `winograd`, also its Winograd form when ``WinogradBatchKernel`` or
+    /// (with `lineWinograd`) ``LineWinogradKernel`` takes it; with `packed`, also its weights packed
+    /// for ``PackedGemmKernel``; with `largeTiles` (and `winograd`), F(4×4, 3×3) where the planes
+    /// are large enough. `allowsAVX512: false` keeps the Winograd, packed and direct kernels in
+    /// AVX2 on a CPU with AVX-512 (to compare).
     init(_ conv: Conv2D, winograd: Bool = false, packed: Bool = false, largeTiles: Bool = false,
-         allowsAVX512: Bool = true) {
+         lineWinograd: Bool = true, allowsAVX512: Bool = true) {
         self.conv = conv
         o = conv.outChannels
         i = conv.inChannels
         k = conv.weight.count / max(conv.outChannels, 1)
         self.winograd = winograd ? WinogradBatchKernel(conv, allowsAVX512: allowsAVX512) : nil
         self.largeTiles = largeTiles && self.winograd != nil ? LargeTileWinograd(conv) : nil
+        line = winograd && lineWinograd ? LineWinogradKernel(conv, allowsAVX512: allowsAVX512) : nil
         self.packed = packed ? PackedGemmKernel(conv, allowsAVX512: allowsAVX512) : nil
         let fused = conv.activation == .identity || conv.activation == .relu
         direct = DirectKernel.isAvailable && fused && conv.inChannels <= DirectKernel.narrowInputChannels
@@ -75,12 +81,17 @@ struct PlanConvolution: @unchecked Sendable {
                          wo: wo, pool: x.pool)
             return
         }
+        if let line, alpha == 1, !accumulate, !clamps, line.accepts(pad) {
+            line.run(x.base, n: x.n, h: x.h, w: x.w, pad: line.vertical ? pad.top : pad.left,
+                     length: line.vertical ? ho : wo, out: out.base, pool: x.pool)
+            return
+        }
         if let direct, alpha == 1, !accumulate, !clamps {
             runDirect(direct, x, into: out, pad: pad)
             return
         }
         let pointwise = kh == 1 && kw == 1 && sy == 1 && sx == 1 && pad == .zero
-        if let packed, PackedGemmKernel.pays(columns: ldc, im2col: !pointwise) {
+        if let packed, PackedGemmKernel.pays(columns: ldc, im2col: !pointwise, weights: o * k) {
             runPacked(packed, x, into: out, pad: pad, pointwise: pointwise, alpha: alpha, accumulate: accumulate,
                       relu: relu)
             return
