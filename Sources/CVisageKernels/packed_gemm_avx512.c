@@ -97,36 +97,31 @@ block(const float *a, int m, int k, const float *const *x, const long *xs, int n
     }
 }
 
+// Tiles t0 ..< t1 of panels p ..< p + NP, two tiles at a time, then an odd last one.
+AVX512 static inline __attribute__((always_inline)) void
+panel_row(const float *a, int m, int k, const float *b, int ldb, const float *tail, int n, int p, int t0, int t1,
+          const float *bias, float alpha, int accumulate, int relu, float *c, int ldc, const int NP) {
+    const float *x[2];
+    long xs[2];
+    int t = t0;
+    for (; t < t1; t += 2) {
+        const int NT = t + 2 <= t1 ? 2 : 1;
+        x[0] = visage_packed_gemm_tile(b, ldb, tail, k, n, t, &xs[0]);
+        if (NT == 2) {
+            x[1] = visage_packed_gemm_tile(b, ldb, tail, k, n, t + 1, &xs[1]);
+            block(a, m, k, x, xs, n, p, t, bias, alpha, accumulate, relu, c, ldc, NP, 2);
+        } else {
+            block(a, m, k, x, xs, n, p, t, bias, alpha, accumulate, relu, c, ldc, NP, 1);
+        }
+    }
+}
+
 AVX512 void visage_packed_gemm_avx512(const float *a, int m, int k, const float *b, int ldb, const float *tail, int n,
                                       int p0, int p1, int t0, int t1, const float *bias, float alpha, int accumulate,
                                       int relu, float *c, int ldc) {
-    const float *x[2];
-    long xs[2];
     int p = p0;
-    for (; p + 2 <= p1; p += 2) {
-        int t = t0;
-        for (; t + 2 <= t1; t += 2) {
-            x[0] = visage_packed_gemm_tile(b, ldb, tail, k, n, t, &xs[0]);
-            x[1] = visage_packed_gemm_tile(b, ldb, tail, k, n, t + 1, &xs[1]);
-            block(a, m, k, x, xs, n, p, t, bias, alpha, accumulate, relu, c, ldc, 2, 2);
-        }
-        if (t < t1) {
-            x[0] = visage_packed_gemm_tile(b, ldb, tail, k, n, t, &xs[0]);
-            block(a, m, k, x, xs, n, p, t, bias, alpha, accumulate, relu, c, ldc, 2, 1);
-        }
-    }
-    if (p < p1) {
-        int t = t0;
-        for (; t + 2 <= t1; t += 2) {
-            x[0] = visage_packed_gemm_tile(b, ldb, tail, k, n, t, &xs[0]);
-            x[1] = visage_packed_gemm_tile(b, ldb, tail, k, n, t + 1, &xs[1]);
-            block(a, m, k, x, xs, n, p, t, bias, alpha, accumulate, relu, c, ldc, 1, 2);
-        }
-        if (t < t1) {
-            x[0] = visage_packed_gemm_tile(b, ldb, tail, k, n, t, &xs[0]);
-            block(a, m, k, x, xs, n, p, t, bias, alpha, accumulate, relu, c, ldc, 1, 1);
-        }
-    }
+    for (; p + 2 <= p1; p += 2) panel_row(a, m, k, b, ldb, tail, n, p, t0, t1, bias, alpha, accumulate, relu, c, ldc, 2);
+    if (p < p1) panel_row(a, m, k, b, ldb, tail, n, p, t0, t1, bias, alpha, accumulate, relu, c, ldc, 1);
 }
 
 #else
