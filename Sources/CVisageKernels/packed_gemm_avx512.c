@@ -11,6 +11,11 @@
 
 enum { Rows = VISAGE_PACKED_GEMM_ROWS, Columns = VISAGE_PACKED_GEMM_COLUMNS };
 
+void visage_packed_gemm_pack_wide_tail(const float *b, int k, int count, int ldb, float *tail) {
+    for (int kk = 0; kk < k; kk++)
+        for (int j = 0; j < 8; j++) tail[(long)kk * 8 + j] = j < count ? b[(long)kk * ldb + j] : 0;
+}
+
 #if defined(__x86_64__)
 #include <immintrin.h>
 
@@ -124,6 +129,94 @@ AVX512 void visage_packed_gemm_avx512(const float *a, int m, int k, const float 
     if (p < p1) panel_row(a, m, k, b, ldb, tail, n, p, t0, t1, bias, alpha, accumulate, relu, c, ldc, 1);
 }
 
+// Eight columns read in place (visage_packed_gemm_wide_avx512): the 16 × 8 block of panel p from
+// column c0, its eight column vectors transposed into rows as in store_full (rows 4L + i from
+// columns 0-3 and 4-7 of lane L), stored eight floats a row; a block past m or n goes through
+// `sums` and scalar stores. The same operations per value as visage_packed_gemm_store.
+AVX512 static inline __attribute__((always_inline)) void
+store_wide(const __m512 *acc, int m, int n, int r0, int c0, const float *bias, float alpha, int accumulate,
+           int relu, float *c, int ldc) {
+    const __m512 shift = bias ? _mm512_loadu_ps(bias + r0) : _mm512_setzero_ps();
+    const __m512 scale = _mm512_set1_ps(alpha), zero = _mm512_setzero_ps();
+    __m512 v[8];
+    for (int j = 0; j < 8; j++) v[j] = _mm512_mul_ps(scale, _mm512_add_ps(acc[j], shift));
+    if (r0 + Rows > m || c0 + 8 > n) {
+        float sums[Rows * 8] __attribute__((aligned(64)));
+        for (int j = 0; j < 8; j++) _mm512_store_ps(sums + j * Rows, v[j]);
+        const int rows = m - r0 < Rows ? m - r0 : Rows, count = n - c0 < 8 ? n - c0 : 8;
+        for (int r = 0; r < rows; r++) {
+            float *out = c + (long)(r0 + r) * ldc + c0;
+            for (int j = 0; j < count; j++) {
+                float value = sums[j * Rows + r];
+                if (accumulate) value += out[j];
+                out[j] = relu && value < 0 ? 0 : value;
+            }
+        }
+        return;
+    }
+    if (relu && !accumulate)
+        for (int j = 0; j < 8; j++) v[j] = _mm512_max_ps(zero, v[j]);
+    const __m512 t0 = _mm512_unpacklo_ps(v[0], v[1]), t1 = _mm512_unpackhi_ps(v[0], v[1]);
+    const __m512 t2 = _mm512_unpacklo_ps(v[2], v[3]), t3 = _mm512_unpackhi_ps(v[2], v[3]);
+    const __m512 t4 = _mm512_unpacklo_ps(v[4], v[5]), t5 = _mm512_unpackhi_ps(v[4], v[5]);
+    const __m512 t6 = _mm512_unpacklo_ps(v[6], v[7]), t7 = _mm512_unpackhi_ps(v[6], v[7]);
+    const __m512 q[4] = {_mm512_shuffle_ps(t0, t2, 0x44), _mm512_shuffle_ps(t0, t2, 0xEE),
+                         _mm512_shuffle_ps(t1, t3, 0x44), _mm512_shuffle_ps(t1, t3, 0xEE)};
+    const __m512 e[4] = {_mm512_shuffle_ps(t4, t6, 0x44), _mm512_shuffle_ps(t4, t6, 0xEE),
+                         _mm512_shuffle_ps(t5, t7, 0x44), _mm512_shuffle_ps(t5, t7, 0xEE)};
+    const __m512i pick[2] = {_mm512_setr_epi32(0, 1, 2, 3, 16, 17, 18, 19, 4, 5, 6, 7, 20, 21, 22, 23),
+                             _mm512_setr_epi32(8, 9, 10, 11, 24, 25, 26, 27, 12, 13, 14, 15, 28, 29, 30, 31)};
+    const __mmask16 low = 0x00FF, high = 0xFF00;
+    for (int half = 0; half < 2; half++) {
+        for (int i = 0; i < 4; i++) {
+            __m512 rows = _mm512_permutex2var_ps(q[i], pick[half], e[i]);
+            float *upper = c + (long)(r0 + 8 * half + i) * ldc + c0, *lower = upper + 4L * ldc - 8;
+            if (accumulate) {
+                __m512 old = _mm512_maskz_loadu_ps(low, upper);
+                old = _mm512_mask_loadu_ps(old, high, lower);
+                rows = _mm512_add_ps(rows, old);
+                if (relu) rows = _mm512_max_ps(zero, rows);
+            }
+            _mm512_mask_storeu_ps(upper, low, rows);
+            _mm512_mask_storeu_ps(lower, high, rows);
+        }
+    }
+}
+
+// Panels p, p + 1 (NP of them) × the eight columns from c0, B's rows xs floats apart from x.
+AVX512 static inline __attribute__((always_inline)) void
+block_wide(const float *a, int m, int k, const float *x, long xs, int n, int p, int c0, const float *bias,
+           float alpha, int accumulate, int relu, float *c, int ldc, const int NP) {
+    __m512 acc[2][8];
+    for (int i = 0; i < NP; i++)
+        for (int j = 0; j < 8; j++) acc[i][j] = _mm512_setzero_ps();
+    const float *w0 = a + (long)p * Rows * k, *w1 = w0 + (long)Rows * k;
+    for (int kk = 0; kk < k; kk++) {
+        const __m512 r0 = _mm512_loadu_ps(w0 + (long)kk * Rows);
+        const __m512 r1 = NP == 2 ? _mm512_loadu_ps(w1 + (long)kk * Rows) : r0;
+        const float *xk = x + kk * xs;
+        for (int j = 0; j < 8; j++) {
+            const __m512 v = _mm512_set1_ps(xk[j]);
+            acc[0][j] = _mm512_fmadd_ps(r0, v, acc[0][j]);
+            if (NP == 2) acc[1][j] = _mm512_fmadd_ps(r1, v, acc[1][j]);
+        }
+    }
+    for (int i = 0; i < NP; i++) store_wide(acc[i], m, n, (p + i) * Rows, c0, bias, alpha, accumulate, relu, c, ldc);
+}
+
+AVX512 void visage_packed_gemm_wide_avx512(const float *a, int m, int k, const float *b, int ldb, const float *tail,
+                                           int n, int p0, int p1, int c0, int c1, const float *bias, float alpha,
+                                           int accumulate, int relu, float *c, int ldc) {
+    for (int col = c0; col < c1; col += 8) {
+        const int whole = col + 8 <= n;
+        const float *x = whole ? b + col : tail;
+        const long xs = whole ? ldb : 8;
+        int p = p0;
+        for (; p + 2 <= p1; p += 2) block_wide(a, m, k, x, xs, n, p, col, bias, alpha, accumulate, relu, c, ldc, 2);
+        if (p < p1) block_wide(a, m, k, x, xs, n, p, col, bias, alpha, accumulate, relu, c, ldc, 1);
+    }
+}
+
 #else
 
 void visage_packed_gemm_avx512(const float *a, int m, int k, const float *b, int ldb, const float *tail, int n,
@@ -131,6 +224,13 @@ void visage_packed_gemm_avx512(const float *a, int m, int k, const float *b, int
                                int relu, float *c, int ldc) {
     (void)a, (void)m, (void)k, (void)b, (void)ldb, (void)tail, (void)n, (void)p0, (void)p1, (void)t0, (void)t1, (void)bias, (void)alpha;
     (void)accumulate, (void)relu, (void)c, (void)ldc;
+}
+
+void visage_packed_gemm_wide_avx512(const float *a, int m, int k, const float *b, int ldb, const float *tail, int n,
+                                    int p0, int p1, int c0, int c1, const float *bias, float alpha, int accumulate,
+                                    int relu, float *c, int ldc) {
+    (void)a, (void)m, (void)k, (void)b, (void)ldb, (void)tail, (void)n, (void)p0, (void)p1, (void)c0, (void)c1;
+    (void)bias, (void)alpha, (void)accumulate, (void)relu, (void)c, (void)ldc;
 }
 
 #endif

@@ -6,7 +6,8 @@ import VisageNN
 /// bias, scale, accumulation and ReLU, one panel (the threads split the tiles) and many (they
 /// split the panels, or the tiles for a product of 43 columns or more on two threads), up to
 /// K = 1,100; B read in place, its last tile copied when partial (289 columns: 48 whole tiles and
-/// one of one column).
+/// one of one column), in blocks of eight columns by the AVX-512 kernel when the threads split
+/// the columns (289: 36 blocks and one of one column).
 final class PackedGemmKernelTests: XCTestCase {
     private var state: UInt64 = 11
 

@@ -55,4 +55,16 @@ void visage_packed_gemm_avx512(const float *a, int m, int k, const float *b, int
                                int p0, int p1, int t0, int t1, const float *bias, float alpha, int accumulate,
                                int relu, float *c, int ldc);
 
+/// Copies the last `count` (< 8) columns of a k-row block of B (row stride ldb) into `tail`,
+/// k × 8, zero past count: the last block of visage_packed_gemm_wide_avx512.
+void visage_packed_gemm_pack_wide_tail(const float *b, int k, int count, int ldb, float *tail);
+
+/// visage_packed_gemm_avx512 with B read in place (row stride ldb) in blocks of eight columns:
+/// columns c0 ..< c1 (c0 a multiple of 8) of the panels p0 ..< p1; a last block of fewer than
+/// eight columns is read from `tail` (visage_packed_gemm_pack_wide_tail). The same sums and
+/// epilogue, to the bit. Call only when visage_cpu_has_avx512() is 1.
+void visage_packed_gemm_wide_avx512(const float *a, int m, int k, const float *b, int ldb, const float *tail, int n,
+                                    int p0, int p1, int c0, int c1, const float *bias, float alpha, int accumulate,
+                                    int relu, float *c, int ldc);
+
 #endif

@@ -170,6 +170,14 @@ public struct PackedGemmKernel: Sendable {
         defer { pool.release(tileBuffer) }
         let (tBits, cBits) = (UInt(bitPattern: tileBuffer), UInt(bitPattern: c))
         let tilesPerWorker = (tiles + workers - 1) / workers
+        // Read in place and split between the threads by columns, the AVX-512 kernel takes blocks
+        // of eight columns: 64 columns (Block17's 8 × 8 planes) are four per thread, where tiles
+        // of six are six for one thread and five for the other.
+        let wide = inPlace != nil && avx512 && !byPanels
+        let blocks8 = (columns + 7) / 8
+        let wideTail = wide && columns % 8 != 0 ? pool.allocate(workers * depth * 8) : nil
+        defer { wideTail.map { pool.release($0) } }
+        let wideTailBits = wideTail.map { UInt(bitPattern: $0) } ?? 0
         if byPanels && !privately && inPlace == nil {
             Backend.parallelFor(workers, elements: depth * columns) { worker in
                 let t0 = min(tiles, worker * tilesPerWorker), t1 = min(tiles, t0 + tilesPerWorker)
@@ -184,6 +192,24 @@ public struct PackedGemmKernel: Sendable {
                 let biasBits = bias.isEmpty ? 0 : UInt(bitPattern: bias.baseAddress!)
                 let relu: Int32 = relu ? 1 : 0
                 Backend.parallelFor(workers) { worker in
+                    if wide, let inPlace {
+                        let c0 = worker * blocks8 / workers * 8, c1 = min(columns, (worker + 1) * blocks8 / workers * 8)
+                        guard c1 > c0 else { return }
+                        let matrix = UnsafePointer<Float>(bitPattern: inPlace.b)!
+                        var tail: UnsafePointer<Float>?
+                        if wideTailBits != 0 && c1 == columns {
+                            let buffer = UnsafeMutablePointer<Float>(bitPattern: wideTailBits)! + worker * depth * 8
+                            visage_packed_gemm_pack_wide_tail(matrix + columns / 8 * 8, k, Int32(columns % 8),
+                                                              Int32(inPlace.ldb), buffer)
+                            tail = UnsafePointer(buffer)
+                        }
+                        visage_packed_gemm_wide_avx512(UnsafePointer<Float>(bitPattern: wBits)!, m, k, matrix,
+                                                       Int32(inPlace.ldb), tail, n, 0, Int32(panels), Int32(c0),
+                                                       Int32(c1), UnsafePointer<Float>(bitPattern: biasBits), alpha,
+                                                       accumulate ? 1 : 0, relu,
+                                                       UnsafeMutablePointer<Float>(bitPattern: cBits)!, Int32(ldc))
+                        return
+                    }
                     var (p0, p1, t0, t1) = (0, panels, 0, tiles)
                     var b = UnsafeMutablePointer<Float>(bitPattern: tBits)!
                     if byPanels {
