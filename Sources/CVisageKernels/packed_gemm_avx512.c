@@ -21,36 +21,54 @@ void visage_packed_gemm_pack_wide_tail(const float *b, int k, int count, int ldb
 
 #define AVX512 __attribute__((target("avx512f,avx2,fma")))
 
-// A full block's epilogue (16 rows × 6 columns inside m and n) in registers: bias, scale and,
-// without accumulation, the ReLU on the six column vectors; then a transpose into rows (two rows
-// per zmm: cols 0-3 from the unpacked and shuffled columns 0-3, cols 4-5 from those of 4-5) and
-// masked stores of six floats per row, the upper row of each zmm stored through a base eight
-// floats back (masked lanes are not written and do not fault). Each value takes the scalar
+// The epilogue of a block of 16 rows × `width` (6 or 8) columns from row r0 and column c0, in
+// registers: bias and scale (and, without accumulation, the ReLU) on the column vectors, then a
+// transpose into rows (two rows per zmm: columns 0-3 from the unpacked and shuffled columns 0-3,
+// columns 4 on from those of 4-7) and masked stores of `width` floats per row, the upper row of
+// each zmm stored through a base eight floats back (masked lanes are not written and do not
+// fault). A block reaching past m or n is stored value by value. Each value takes the scalar
 // epilogue's operations in its order (visage_packed_gemm_store: alpha · (sum + shift), + C, then
 // max(0, v), which keeps −0 and NaN as `v < 0 ? 0 : v` does), so the results are equal to the bit.
 AVX512 static inline __attribute__((always_inline)) void
-store_full(const __m512 *acc, int r0, int c0, const float *bias, float alpha, int accumulate, int relu, float *c,
-           int ldc) {
-    const __m512 shift = bias ? _mm512_loadu_ps(bias + r0) : _mm512_setzero_ps();
+store_block(const __m512 *acc, const int width, int m, int n, int r0, int c0, const float *bias, float alpha,
+            int accumulate, int relu, float *c, int ldc) {
+    // Only the panel's rows inside m are read from the bias (masked lanes do not fault).
+    const __mmask16 inside = m - r0 >= Rows ? (__mmask16)0xFFFF : (__mmask16)((1u << (m - r0)) - 1);
+    const __m512 shift = bias ? _mm512_maskz_loadu_ps(inside, bias + r0) : _mm512_setzero_ps();
     const __m512 scale = _mm512_set1_ps(alpha), zero = _mm512_setzero_ps();
-    __m512 v[Columns];
-    for (int j = 0; j < Columns; j++) {
-        v[j] = _mm512_mul_ps(scale, _mm512_add_ps(acc[j], shift));
-        if (relu && !accumulate) v[j] = _mm512_max_ps(zero, v[j]);
+    __m512 v[8];
+    for (int j = 0; j < width; j++) v[j] = _mm512_mul_ps(scale, _mm512_add_ps(acc[j], shift));
+    if (r0 + Rows > m || c0 + width > n) {
+        float sums[Rows * 8] __attribute__((aligned(64)));  // sums[j * 16 + r]
+        for (int j = 0; j < width; j++) _mm512_store_ps(sums + j * Rows, v[j]);
+        const int rows = m - r0 < Rows ? m - r0 : Rows, count = n - c0 < width ? n - c0 : width;
+        for (int r = 0; r < rows; r++) {
+            float *out = c + (long)(r0 + r) * ldc + c0;
+            for (int j = 0; j < count; j++) {
+                float value = sums[j * Rows + r];
+                if (accumulate) value += out[j];
+                out[j] = relu && value < 0 ? 0 : value;
+            }
+        }
+        return;
     }
+    if (relu && !accumulate)
+        for (int j = 0; j < width; j++) v[j] = _mm512_max_ps(zero, v[j]);
+    if (width == 6) v[6] = v[4], v[7] = v[5];  // lanes that are not stored
     // Per 128-bit lane L (rows 4L ..< 4L + 4): q[i] holds row 4L + i's columns 0-3, e[i] its
-    // columns 4-5 (twice).
+    // columns 4-7.
     const __m512 t0 = _mm512_unpacklo_ps(v[0], v[1]), t1 = _mm512_unpackhi_ps(v[0], v[1]);
     const __m512 t2 = _mm512_unpacklo_ps(v[2], v[3]), t3 = _mm512_unpackhi_ps(v[2], v[3]);
     const __m512 t4 = _mm512_unpacklo_ps(v[4], v[5]), t5 = _mm512_unpackhi_ps(v[4], v[5]);
+    const __m512 t6 = _mm512_unpacklo_ps(v[6], v[7]), t7 = _mm512_unpackhi_ps(v[6], v[7]);
     const __m512 q[4] = {_mm512_shuffle_ps(t0, t2, 0x44), _mm512_shuffle_ps(t0, t2, 0xEE),
                          _mm512_shuffle_ps(t1, t3, 0x44), _mm512_shuffle_ps(t1, t3, 0xEE)};
-    const __m512 e[4] = {_mm512_shuffle_ps(t4, t4, 0x44), _mm512_shuffle_ps(t4, t4, 0xEE),
-                         _mm512_shuffle_ps(t5, t5, 0x44), _mm512_shuffle_ps(t5, t5, 0xEE)};
+    const __m512 e[4] = {_mm512_shuffle_ps(t4, t6, 0x44), _mm512_shuffle_ps(t4, t6, 0xEE),
+                         _mm512_shuffle_ps(t5, t7, 0x44), _mm512_shuffle_ps(t5, t7, 0xEE)};
     // Lanes L and L + 1 of q[i] and e[i] side by side: rows 4L + i (low half) and 4L + 4 + i.
     const __m512i pick[2] = {_mm512_setr_epi32(0, 1, 2, 3, 16, 17, 18, 19, 4, 5, 6, 7, 20, 21, 22, 23),
                              _mm512_setr_epi32(8, 9, 10, 11, 24, 25, 26, 27, 12, 13, 14, 15, 28, 29, 30, 31)};
-    const __mmask16 low = 0x003F, high = 0x3F00;
+    const __mmask16 low = (__mmask16)((1u << width) - 1), high = (__mmask16)(low << 8);
     for (int half = 0; half < 2; half++) {
         for (int i = 0; i < 4; i++) {
             __m512 rows = _mm512_permutex2var_ps(q[i], pick[half], e[i]);
@@ -88,18 +106,10 @@ block(const float *a, int m, int k, const float *const *x, const long *xs, int n
             }
         }
     }
-    float sums[Rows * Columns] __attribute__((aligned(64)));  // sums[j * 16 + r]
-    for (int i = 0; i < NP; i++) {
-        for (int tt = 0; tt < NT; tt++) {
-            const int r0 = (p + i) * Rows, c0 = (t + tt) * Columns;
-            if (r0 + Rows <= m && c0 + Columns <= n) {
-                store_full(&acc[i][tt * Columns], r0, c0, bias, alpha, accumulate, relu, c, ldc);
-                continue;
-            }
-            for (int j = 0; j < Columns; j++) _mm512_store_ps(sums + j * Rows, acc[i][tt * Columns + j]);
-            visage_packed_gemm_store(sums, m, n, p + i, t + tt, bias, alpha, accumulate, relu, c, ldc);
-        }
-    }
+    for (int i = 0; i < NP; i++)
+        for (int tt = 0; tt < NT; tt++)
+            store_block(&acc[i][tt * Columns], Columns, m, n, (p + i) * Rows, (t + tt) * Columns, bias, alpha,
+                        accumulate, relu, c, ldc);
 }
 
 // Tiles t0 ..< t1 of panels p ..< p + NP, two tiles at a time, then an odd last one.
@@ -129,60 +139,6 @@ AVX512 void visage_packed_gemm_avx512(const float *a, int m, int k, const float 
     if (p < p1) panel_row(a, m, k, b, ldb, tail, n, p, t0, t1, bias, alpha, accumulate, relu, c, ldc, 1);
 }
 
-// Eight columns read in place (visage_packed_gemm_wide_avx512): the 16 × 8 block of panel p from
-// column c0, its eight column vectors transposed into rows as in store_full (rows 4L + i from
-// columns 0-3 and 4-7 of lane L), stored eight floats a row; a block past m or n goes through
-// `sums` and scalar stores. The same operations per value as visage_packed_gemm_store.
-AVX512 static inline __attribute__((always_inline)) void
-store_wide(const __m512 *acc, int m, int n, int r0, int c0, const float *bias, float alpha, int accumulate,
-           int relu, float *c, int ldc) {
-    const __m512 shift = bias ? _mm512_loadu_ps(bias + r0) : _mm512_setzero_ps();
-    const __m512 scale = _mm512_set1_ps(alpha), zero = _mm512_setzero_ps();
-    __m512 v[8];
-    for (int j = 0; j < 8; j++) v[j] = _mm512_mul_ps(scale, _mm512_add_ps(acc[j], shift));
-    if (r0 + Rows > m || c0 + 8 > n) {
-        float sums[Rows * 8] __attribute__((aligned(64)));
-        for (int j = 0; j < 8; j++) _mm512_store_ps(sums + j * Rows, v[j]);
-        const int rows = m - r0 < Rows ? m - r0 : Rows, count = n - c0 < 8 ? n - c0 : 8;
-        for (int r = 0; r < rows; r++) {
-            float *out = c + (long)(r0 + r) * ldc + c0;
-            for (int j = 0; j < count; j++) {
-                float value = sums[j * Rows + r];
-                if (accumulate) value += out[j];
-                out[j] = relu && value < 0 ? 0 : value;
-            }
-        }
-        return;
-    }
-    if (relu && !accumulate)
-        for (int j = 0; j < 8; j++) v[j] = _mm512_max_ps(zero, v[j]);
-    const __m512 t0 = _mm512_unpacklo_ps(v[0], v[1]), t1 = _mm512_unpackhi_ps(v[0], v[1]);
-    const __m512 t2 = _mm512_unpacklo_ps(v[2], v[3]), t3 = _mm512_unpackhi_ps(v[2], v[3]);
-    const __m512 t4 = _mm512_unpacklo_ps(v[4], v[5]), t5 = _mm512_unpackhi_ps(v[4], v[5]);
-    const __m512 t6 = _mm512_unpacklo_ps(v[6], v[7]), t7 = _mm512_unpackhi_ps(v[6], v[7]);
-    const __m512 q[4] = {_mm512_shuffle_ps(t0, t2, 0x44), _mm512_shuffle_ps(t0, t2, 0xEE),
-                         _mm512_shuffle_ps(t1, t3, 0x44), _mm512_shuffle_ps(t1, t3, 0xEE)};
-    const __m512 e[4] = {_mm512_shuffle_ps(t4, t6, 0x44), _mm512_shuffle_ps(t4, t6, 0xEE),
-                         _mm512_shuffle_ps(t5, t7, 0x44), _mm512_shuffle_ps(t5, t7, 0xEE)};
-    const __m512i pick[2] = {_mm512_setr_epi32(0, 1, 2, 3, 16, 17, 18, 19, 4, 5, 6, 7, 20, 21, 22, 23),
-                             _mm512_setr_epi32(8, 9, 10, 11, 24, 25, 26, 27, 12, 13, 14, 15, 28, 29, 30, 31)};
-    const __mmask16 low = 0x00FF, high = 0xFF00;
-    for (int half = 0; half < 2; half++) {
-        for (int i = 0; i < 4; i++) {
-            __m512 rows = _mm512_permutex2var_ps(q[i], pick[half], e[i]);
-            float *upper = c + (long)(r0 + 8 * half + i) * ldc + c0, *lower = upper + 4L * ldc - 8;
-            if (accumulate) {
-                __m512 old = _mm512_maskz_loadu_ps(low, upper);
-                old = _mm512_mask_loadu_ps(old, high, lower);
-                rows = _mm512_add_ps(rows, old);
-                if (relu) rows = _mm512_max_ps(zero, rows);
-            }
-            _mm512_mask_storeu_ps(upper, low, rows);
-            _mm512_mask_storeu_ps(lower, high, rows);
-        }
-    }
-}
-
 // Panels p, p + 1 (NP of them) × the eight columns from c0, B's rows xs floats apart from x.
 AVX512 static inline __attribute__((always_inline)) void
 block_wide(const float *a, int m, int k, const float *x, long xs, int n, int p, int c0, const float *bias,
@@ -201,7 +157,8 @@ block_wide(const float *a, int m, int k, const float *x, long xs, int n, int p, 
             if (NP == 2) acc[1][j] = _mm512_fmadd_ps(r1, v, acc[1][j]);
         }
     }
-    for (int i = 0; i < NP; i++) store_wide(acc[i], m, n, (p + i) * Rows, c0, bias, alpha, accumulate, relu, c, ldc);
+    for (int i = 0; i < NP; i++)
+        store_block(acc[i], 8, m, n, (p + i) * Rows, c0, bias, alpha, accumulate, relu, c, ldc);
 }
 
 AVX512 void visage_packed_gemm_wide_avx512(const float *a, int m, int k, const float *b, int ldb, const float *tail,
