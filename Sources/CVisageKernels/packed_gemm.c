@@ -66,6 +66,11 @@ void visage_packed_gemm_pack_b(const float *b, int k, int n, int ldb, int t0, in
     }
 }
 
+void visage_packed_gemm_pack_tail(const float *b, int k, int count, int width, int ldb, float *tail) {
+    for (int kk = 0; kk < k; kk++)
+        for (int j = 0; j < width; j++) tail[(long)kk * width + j] = j < count ? b[(long)kk * ldb + j] : 0;
+}
+
 // Where the tap (ky, kx) of a column whose sample starts at `base` (-1: no column) and whose
 // window starts at (y0, x0) reads in a channel's planes, or -1 in the padding.
 static inline long tap_offset(long base, int y0, int x0, int ky, int kx, int h, int w) {

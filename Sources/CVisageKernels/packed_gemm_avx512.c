@@ -11,11 +11,6 @@
 
 enum { Rows = VISAGE_PACKED_GEMM_ROWS, Columns = VISAGE_PACKED_GEMM_COLUMNS };
 
-void visage_packed_gemm_pack_wide_tail(const float *b, int k, int count, int ldb, float *tail) {
-    for (int kk = 0; kk < k; kk++)
-        for (int j = 0; j < 8; j++) tail[(long)kk * 8 + j] = j < count ? b[(long)kk * ldb + j] : 0;
-}
-
 #if defined(__x86_64__)
 #include <immintrin.h>
 
@@ -85,31 +80,31 @@ store_block(const __m512 *acc, const int width, int m, int n, int r0, int c0, co
     }
 }
 
-// Panels p, p + 1 (NP of them) × tiles t, t + 1 (NT), then the epilogue of each pair. Tile tt
-// starts at x[tt], its rows xs[tt] floats apart (visage_packed_gemm_tile).
+// Panels p, p + 1 (NP of them) × tiles tt < NT of W columns each (W = 6, or 8 for the wide
+// product), then the epilogue of each; tile tt starts at x[tt], its rows xs[tt] floats apart, and
+// holds columns c0 + tt · W.
 AVX512 static inline __attribute__((always_inline)) void
-block(const float *a, int m, int k, const float *const *x, const long *xs, int n, int p, int t, const float *bias,
-      float alpha, int accumulate, int relu, float *c, int ldc, const int NP, const int NT) {
+block(const float *a, int m, int k, const float *const *x, const long *xs, int n, int p, int c0, const float *bias,
+      float alpha, int accumulate, int relu, float *c, int ldc, const int NP, const int NT, const int W) {
     __m512 acc[2][2 * Columns];
     for (int i = 0; i < NP; i++)
-        for (int j = 0; j < NT * Columns; j++) acc[i][j] = _mm512_setzero_ps();
+        for (int j = 0; j < NT * W; j++) acc[i][j] = _mm512_setzero_ps();
     const float *w0 = a + (long)p * Rows * k, *w1 = w0 + (long)Rows * k;
     for (int kk = 0; kk < k; kk++) {
         const __m512 r0 = _mm512_loadu_ps(w0 + (long)kk * Rows);
         const __m512 r1 = NP == 2 ? _mm512_loadu_ps(w1 + (long)kk * Rows) : r0;
         for (int tt = 0; tt < NT; tt++) {
             const float *xk = x[tt] + kk * xs[tt];
-            for (int j = 0; j < Columns; j++) {
+            for (int j = 0; j < W; j++) {
                 const __m512 v = _mm512_set1_ps(xk[j]);
-                acc[0][tt * Columns + j] = _mm512_fmadd_ps(r0, v, acc[0][tt * Columns + j]);
-                if (NP == 2) acc[1][tt * Columns + j] = _mm512_fmadd_ps(r1, v, acc[1][tt * Columns + j]);
+                acc[0][tt * W + j] = _mm512_fmadd_ps(r0, v, acc[0][tt * W + j]);
+                if (NP == 2) acc[1][tt * W + j] = _mm512_fmadd_ps(r1, v, acc[1][tt * W + j]);
             }
         }
     }
     for (int i = 0; i < NP; i++)
         for (int tt = 0; tt < NT; tt++)
-            store_block(&acc[i][tt * Columns], Columns, m, n, (p + i) * Rows, (t + tt) * Columns, bias, alpha,
-                        accumulate, relu, c, ldc);
+            store_block(&acc[i][tt * W], W, m, n, (p + i) * Rows, c0 + tt * W, bias, alpha, accumulate, relu, c, ldc);
 }
 
 // Tiles t0 ..< t1 of panels p ..< p + NP, two tiles at a time, then an odd last one.
@@ -124,9 +119,9 @@ panel_row(const float *a, int m, int k, const float *b, int ldb, const float *ta
         x[0] = visage_packed_gemm_tile(b, ldb, tail, k, n, t, &xs[0]);
         if (NT == 2) {
             x[1] = visage_packed_gemm_tile(b, ldb, tail, k, n, t + 1, &xs[1]);
-            block(a, m, k, x, xs, n, p, t, bias, alpha, accumulate, relu, c, ldc, NP, 2);
+            block(a, m, k, x, xs, n, p, t * Columns, bias, alpha, accumulate, relu, c, ldc, NP, 2, Columns);
         } else {
-            block(a, m, k, x, xs, n, p, t, bias, alpha, accumulate, relu, c, ldc, NP, 1);
+            block(a, m, k, x, xs, n, p, t * Columns, bias, alpha, accumulate, relu, c, ldc, NP, 1, Columns);
         }
     }
 }
@@ -139,38 +134,16 @@ AVX512 void visage_packed_gemm_avx512(const float *a, int m, int k, const float 
     if (p < p1) panel_row(a, m, k, b, ldb, tail, n, p, t0, t1, bias, alpha, accumulate, relu, c, ldc, 1);
 }
 
-// Panels p, p + 1 (NP of them) × the eight columns from c0, B's rows xs floats apart from x.
-AVX512 static inline __attribute__((always_inline)) void
-block_wide(const float *a, int m, int k, const float *x, long xs, int n, int p, int c0, const float *bias,
-           float alpha, int accumulate, int relu, float *c, int ldc, const int NP) {
-    __m512 acc[2][8];
-    for (int i = 0; i < NP; i++)
-        for (int j = 0; j < 8; j++) acc[i][j] = _mm512_setzero_ps();
-    const float *w0 = a + (long)p * Rows * k, *w1 = w0 + (long)Rows * k;
-    for (int kk = 0; kk < k; kk++) {
-        const __m512 r0 = _mm512_loadu_ps(w0 + (long)kk * Rows);
-        const __m512 r1 = NP == 2 ? _mm512_loadu_ps(w1 + (long)kk * Rows) : r0;
-        const float *xk = x + kk * xs;
-        for (int j = 0; j < 8; j++) {
-            const __m512 v = _mm512_set1_ps(xk[j]);
-            acc[0][j] = _mm512_fmadd_ps(r0, v, acc[0][j]);
-            if (NP == 2) acc[1][j] = _mm512_fmadd_ps(r1, v, acc[1][j]);
-        }
-    }
-    for (int i = 0; i < NP; i++)
-        store_block(acc[i], 8, m, n, (p + i) * Rows, c0, bias, alpha, accumulate, relu, c, ldc);
-}
-
 AVX512 void visage_packed_gemm_wide_avx512(const float *a, int m, int k, const float *b, int ldb, const float *tail,
                                            int n, int p0, int p1, int c0, int c1, const float *bias, float alpha,
                                            int accumulate, int relu, float *c, int ldc) {
     for (int col = c0; col < c1; col += 8) {
         const int whole = col + 8 <= n;
-        const float *x = whole ? b + col : tail;
-        const long xs = whole ? ldb : 8;
+        const float *x[1] = {whole ? b + col : tail};
+        const long xs[1] = {whole ? ldb : 8};
         int p = p0;
-        for (; p + 2 <= p1; p += 2) block_wide(a, m, k, x, xs, n, p, col, bias, alpha, accumulate, relu, c, ldc, 2);
-        if (p < p1) block_wide(a, m, k, x, xs, n, p, col, bias, alpha, accumulate, relu, c, ldc, 1);
+        for (; p + 2 <= p1; p += 2) block(a, m, k, x, xs, n, p, col, bias, alpha, accumulate, relu, c, ldc, 2, 1, 8);
+        if (p < p1) block(a, m, k, x, xs, n, p, col, bias, alpha, accumulate, relu, c, ldc, 1, 1, 8);
     }
 }
 

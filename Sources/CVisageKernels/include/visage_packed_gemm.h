@@ -41,7 +41,7 @@ void visage_packed_gemm_pack_im2col(const float *in, int samples, int channels, 
 /// bias: m values or NULL; relu: clamp at zero after the sum. B (k × n) is either packed as
 /// above (ldb = 0: tile t at b + t · 6 · k) or read in place (ldb > 0: the row-major matrix with
 /// row stride ldb, tile t at b + 6t), except that a last tile with fewer than six columns is then
-/// read from `tail` (that tile alone, packed by visage_packed_gemm_pack_b: k × 6, zero past n).
+/// read from `tail` (that tile alone, k × 6, zero past n: visage_packed_gemm_pack_tail).
 /// Each output element is one sum over k in order, then the epilogue, whichever way B is read.
 /// Calls on disjoint panel or tile ranges may run at once. Call only when visage_cpu_has_avx2()
 /// is 1.
@@ -55,13 +55,14 @@ void visage_packed_gemm_avx512(const float *a, int m, int k, const float *b, int
                                int p0, int p1, int t0, int t1, const float *bias, float alpha, int accumulate,
                                int relu, float *c, int ldc);
 
-/// Copies the last `count` (< 8) columns of a k-row block of B (row stride ldb) into `tail`,
-/// k × 8, zero past count: the last block of visage_packed_gemm_wide_avx512.
-void visage_packed_gemm_pack_wide_tail(const float *b, int k, int count, int ldb, float *tail);
+/// Copies `count` (< width) columns of a k-row block of B (row stride ldb) into `tail`, k × width,
+/// zero past count: the last tile or block of B read in place (width 6 for the `tail` of
+/// visage_packed_gemm_avx2, 8 for that of visage_packed_gemm_wide_avx512).
+void visage_packed_gemm_pack_tail(const float *b, int k, int count, int width, int ldb, float *tail);
 
 /// visage_packed_gemm_avx512 with B read in place (row stride ldb) in blocks of eight columns:
 /// columns c0 ..< c1 (c0 a multiple of 8) of the panels p0 ..< p1; a last block of fewer than
-/// eight columns is read from `tail` (visage_packed_gemm_pack_wide_tail). The same sums and
+/// eight columns is read from `tail` (visage_packed_gemm_pack_tail). The same sums and
 /// epilogue, to the bit. Call only when visage_cpu_has_avx512() is 1.
 void visage_packed_gemm_wide_avx512(const float *a, int m, int k, const float *b, int ldb, const float *tail, int n,
                                     int p0, int p1, int c0, int c1, const float *bias, float alpha, int accumulate,

@@ -162,22 +162,20 @@ public struct PackedGemmKernel: Sendable {
         let byPanels = !Self.splitsByTiles(panels: panels, tiles: tiles, workers: workers, weights: rows * depth,
                                            im2col: im2col)
         let privately = byPanels && Self.packsPrivately(panels: panels, tiles: tiles, workers: workers, im2col: im2col)
-        let tileColumns = Int(VISAGE_PACKED_GEMM_COLUMNS)
-        let tailColumns = columns - (tiles - 1) * tileColumns
-        let count = inPlace == nil ? visage_packed_gemm_b_count(k, n)
-            : tailColumns < tileColumns ? visage_packed_gemm_b_count(k, Int32(tailColumns)) : 0
-        let tileBuffer = pool.allocate(privately || inPlace != nil ? workers * count : count)
-        defer { pool.release(tileBuffer) }
-        let (tBits, cBits) = (UInt(bitPattern: tileBuffer), UInt(bitPattern: c))
-        let tilesPerWorker = (tiles + workers - 1) / workers
         // Read in place and split between the threads by columns, the AVX-512 kernel takes blocks
         // of eight columns: 64 columns (Block17's 8 × 8 planes) are four per thread, where tiles
         // of six are six for one thread and five for the other.
         let wide = inPlace != nil && avx512 && !byPanels
         let blocks8 = (columns + 7) / 8
-        let wideTail = wide && columns % 8 != 0 ? pool.allocate(workers * depth * 8) : nil
-        defer { wideTail.map { pool.release($0) } }
-        let wideTailBits = wideTail.map { UInt(bitPattern: $0) } ?? 0
+        // Read in place, the tile buffer holds each thread's copy of a last partial tile (or block)
+        // of `width` columns; else the packed tiles (one set, or one per thread).
+        let width = wide ? 8 : Int(VISAGE_PACKED_GEMM_COLUMNS)
+        let tailColumns = columns % width
+        let count = inPlace == nil ? visage_packed_gemm_b_count(k, n) : tailColumns > 0 ? depth * width : 0
+        let tileBuffer = pool.allocate(privately || inPlace != nil ? workers * count : count)
+        defer { pool.release(tileBuffer) }
+        let (tBits, cBits) = (UInt(bitPattern: tileBuffer), UInt(bitPattern: c))
+        let tilesPerWorker = (tiles + workers - 1) / workers
         if byPanels && !privately && inPlace == nil {
             Backend.parallelFor(workers, elements: depth * columns) { worker in
                 let t0 = min(tiles, worker * tilesPerWorker), t1 = min(tiles, t0 + tilesPerWorker)
@@ -192,17 +190,20 @@ public struct PackedGemmKernel: Sendable {
                 let biasBits = bias.isEmpty ? 0 : UInt(bitPattern: bias.baseAddress!)
                 let relu: Int32 = relu ? 1 : 0
                 Backend.parallelFor(workers) { worker in
+                    // This thread's copy of the last partial tile of B read in place, when it
+                    // multiplies columns up to `end`.
+                    func copyTail(_ inPlace: (b: UInt, ldb: Int), end: Int) -> UnsafePointer<Float>? {
+                        guard count > 0, end == columns else { return nil }
+                        let buffer = UnsafeMutablePointer<Float>(bitPattern: tBits)! + worker * count
+                        visage_packed_gemm_pack_tail(UnsafePointer<Float>(bitPattern: inPlace.b)! + (columns - tailColumns),
+                                                     k, Int32(tailColumns), Int32(width), Int32(inPlace.ldb), buffer)
+                        return UnsafePointer(buffer)
+                    }
                     if wide, let inPlace {
                         let c0 = worker * blocks8 / workers * 8, c1 = min(columns, (worker + 1) * blocks8 / workers * 8)
                         guard c1 > c0 else { return }
                         let matrix = UnsafePointer<Float>(bitPattern: inPlace.b)!
-                        var tail: UnsafePointer<Float>?
-                        if wideTailBits != 0 && c1 == columns {
-                            let buffer = UnsafeMutablePointer<Float>(bitPattern: wideTailBits)! + worker * depth * 8
-                            visage_packed_gemm_pack_wide_tail(matrix + columns / 8 * 8, k, Int32(columns % 8),
-                                                              Int32(inPlace.ldb), buffer)
-                            tail = UnsafePointer(buffer)
-                        }
+                        let tail = copyTail(inPlace, end: c1)
                         visage_packed_gemm_wide_avx512(UnsafePointer<Float>(bitPattern: wBits)!, m, k, matrix,
                                                        Int32(inPlace.ldb), tail, n, 0, Int32(panels), Int32(c0),
                                                        Int32(c1), UnsafePointer<Float>(bitPattern: biasBits), alpha,
@@ -223,14 +224,8 @@ public struct PackedGemmKernel: Sendable {
                     }
                     var (source, ldb, tail) = (UnsafePointer(b), Int32(0), UnsafePointer<Float>?.none)
                     if let inPlace {
-                        let matrix = UnsafePointer<Float>(bitPattern: inPlace.b)!
-                        (source, ldb) = (matrix, Int32(inPlace.ldb))
-                        if count > 0 && t1 == tiles {
-                            b += worker * count
-                            visage_packed_gemm_pack_b(matrix + (tiles - 1) * tileColumns, k, Int32(tailColumns),
-                                                      Int32(inPlace.ldb), 0, 1, b)
-                            tail = UnsafePointer(b)
-                        }
+                        (source, ldb) = (UnsafePointer<Float>(bitPattern: inPlace.b)!, Int32(inPlace.ldb))
+                        tail = copyTail(inPlace, end: min(columns, t1 * width))
                     } else if privately {
                         b += worker * count
                         pack(0, tiles, b)
