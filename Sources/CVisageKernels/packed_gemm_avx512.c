@@ -82,15 +82,21 @@ store_block(const __m512 *acc, const int width, int m, int n, int r0, int c0, co
 
 // Panels p, p + 1 (NP of them) × tiles tt < NT of W columns each (W = 6, or 8 for the wide
 // product), then the epilogue of each; tile tt starts at x[tt], its rows xs[tt] floats apart, and
-// holds columns c0 + tt · W.
+// holds columns c0 + tt · W. For kk < pf_lines it also asks for line kk of the panels at pf0 and
+// pf1 (the next panels) to be brought into L2 (next_panels).
 AVX512 static inline __attribute__((always_inline)) void
 block(const float *a, int m, int k, const float *const *x, const long *xs, int n, int p, int c0, const float *bias,
-      float alpha, int accumulate, int relu, float *c, int ldc, const int NP, const int NT, const int W) {
+      float alpha, int accumulate, int relu, float *c, int ldc, const int NP, const int NT, const int W,
+      const float *pf0, const float *pf1, int pf_lines) {
     __m512 acc[2][2 * Columns];
     for (int i = 0; i < NP; i++)
         for (int j = 0; j < NT * W; j++) acc[i][j] = _mm512_setzero_ps();
     const float *w0 = a + (long)p * Rows * k, *w1 = w0 + (long)Rows * k;
     for (int kk = 0; kk < k; kk++) {
+        if (kk < pf_lines) {
+            _mm_prefetch((const char *)(pf0 + (long)kk * Rows), _MM_HINT_T1);
+            _mm_prefetch((const char *)(pf1 + (long)kk * Rows), _MM_HINT_T1);
+        }
         const __m512 r0 = _mm512_loadu_ps(w0 + (long)kk * Rows);
         const __m512 r1 = NP == 2 ? _mm512_loadu_ps(w1 + (long)kk * Rows) : r0;
         for (int tt = 0; tt < NT; tt++) {
@@ -107,21 +113,35 @@ block(const float *a, int m, int k, const float *const *x, const long *xs, int n
             store_block(&acc[i][tt * W], W, m, n, (p + i) * Rows, c0 + tt * W, bias, alpha, accumulate, relu, c, ldc);
 }
 
-// Tiles t0 ..< t1 of panels p ..< p + NP, two tiles at a time, then an odd last one.
+// The panels after p ..< p + NP in p0 ..< p1 (one or two; both pointers the same for one): the
+// product's first block on a row of panels fetches them into L2 while it computes, so the next row
+// does not start on a stream from memory (the weights of a late layer are read once per pass and
+// are not in any cache; in a C harness with the weights out of cache, 1 × 1 products at 8 × 8 and
+// 3 × 3 ran 1.04–1.29× faster, docs/engine.md, session 26).
+static inline int next_panels(const float *a, int k, int p, int np, int p1, const float **pf0, const float **pf1) {
+    const int pn = p + np;
+    *pf0 = a + (long)pn * Rows * k;
+    *pf1 = pn + 1 < p1 ? *pf0 + (long)Rows * k : *pf0;
+    return pn < p1 ? k : 0;
+}
+
+// Tiles t0 ..< t1 of panels p ..< p + NP, two tiles at a time, then an odd last one; the first
+// block fetches the next panels up to p1.
 AVX512 static inline __attribute__((always_inline)) void
 panel_row(const float *a, int m, int k, const float *b, int ldb, const float *tail, int n, int p, int t0, int t1,
-          const float *bias, float alpha, int accumulate, int relu, float *c, int ldc, const int NP) {
-    const float *x[2];
+          const float *bias, float alpha, int accumulate, int relu, float *c, int ldc, const int NP, int p1) {
+    const float *x[2], *pf0, *pf1;
     long xs[2];
+    const int next = next_panels(a, k, p, NP, p1, &pf0, &pf1);
     int t = t0;
     for (; t < t1; t += 2) {
-        const int NT = t + 2 <= t1 ? 2 : 1;
+        const int NT = t + 2 <= t1 ? 2 : 1, lines = t == t0 ? next : 0;
         x[0] = visage_packed_gemm_tile(b, ldb, tail, k, n, t, &xs[0]);
         if (NT == 2) {
             x[1] = visage_packed_gemm_tile(b, ldb, tail, k, n, t + 1, &xs[1]);
-            block(a, m, k, x, xs, n, p, t * Columns, bias, alpha, accumulate, relu, c, ldc, NP, 2, Columns);
+            block(a, m, k, x, xs, n, p, t * Columns, bias, alpha, accumulate, relu, c, ldc, NP, 2, Columns, pf0, pf1, lines);
         } else {
-            block(a, m, k, x, xs, n, p, t * Columns, bias, alpha, accumulate, relu, c, ldc, NP, 1, Columns);
+            block(a, m, k, x, xs, n, p, t * Columns, bias, alpha, accumulate, relu, c, ldc, NP, 1, Columns, pf0, pf1, lines);
         }
     }
 }
@@ -130,20 +150,26 @@ AVX512 void visage_packed_gemm_avx512(const float *a, int m, int k, const float 
                                       int p0, int p1, int t0, int t1, const float *bias, float alpha, int accumulate,
                                       int relu, float *c, int ldc) {
     int p = p0;
-    for (; p + 2 <= p1; p += 2) panel_row(a, m, k, b, ldb, tail, n, p, t0, t1, bias, alpha, accumulate, relu, c, ldc, 2);
-    if (p < p1) panel_row(a, m, k, b, ldb, tail, n, p, t0, t1, bias, alpha, accumulate, relu, c, ldc, 1);
+    for (; p + 2 <= p1; p += 2) panel_row(a, m, k, b, ldb, tail, n, p, t0, t1, bias, alpha, accumulate, relu, c, ldc, 2, p1);
+    if (p < p1) panel_row(a, m, k, b, ldb, tail, n, p, t0, t1, bias, alpha, accumulate, relu, c, ldc, 1, p1);
 }
 
+// Row by row of panels (two at a time), the blocks of eight columns: a row's panels are read
+// from memory by its first block (which fetches the next row's) and from L2 by the others.
 AVX512 void visage_packed_gemm_wide_avx512(const float *a, int m, int k, const float *b, int ldb, const float *tail,
                                            int n, int p0, int p1, int c0, int c1, const float *bias, float alpha,
                                            int accumulate, int relu, float *c, int ldc) {
-    for (int col = c0; col < c1; col += 8) {
-        const int whole = col + 8 <= n;
-        const float *x[1] = {whole ? b + col : tail};
-        const long xs[1] = {whole ? ldb : 8};
-        int p = p0;
-        for (; p + 2 <= p1; p += 2) block(a, m, k, x, xs, n, p, col, bias, alpha, accumulate, relu, c, ldc, 2, 1, 8);
-        if (p < p1) block(a, m, k, x, xs, n, p, col, bias, alpha, accumulate, relu, c, ldc, 1, 1, 8);
+    for (int p = p0; p < p1; p += 2) {
+        const int np = p + 2 <= p1 ? 2 : 1;
+        const float *pf0, *pf1;
+        const int next = next_panels(a, k, p, np, p1, &pf0, &pf1);
+        for (int col = c0; col < c1; col += 8) {
+            const int whole = col + 8 <= n, lines = col == c0 ? next : 0;
+            const float *x[1] = {whole ? b + col : tail};
+            const long xs[1] = {whole ? ldb : 8};
+            if (np == 2) block(a, m, k, x, xs, n, p, col, bias, alpha, accumulate, relu, c, ldc, 2, 1, 8, pf0, pf1, lines);
+            else block(a, m, k, x, xs, n, p, col, bias, alpha, accumulate, relu, c, ldc, 1, 1, 8, pf0, pf1, lines);
+        }
     }
 }
 
