@@ -216,6 +216,26 @@ static void multiply8_wide(const float *u0, const float *u1, const float *v, int
     }
 }
 
+/// multiply's part past the 24-tile blocks (tiles ⌊tiles / 24⌋ · 24 ..< tiles, a multiple of 8)
+/// for the same two blocks of four output channels: eight channels × 16 tiles (one zmm each), then
+/// × 8, each sum the even and the odd input channels' chains added as multiply's eight-tile blocks
+/// do (winograd_pair8), so again equal to the bit. The rest is at most 16 tiles of each block, but
+/// all of a block of 8 or 16 tiles (a batch of one's 8 × 8 plane, 16 tiles) and a third of a
+/// thread's 33 (Mixed_6a's 17 × 17 split in 48 and 33); in AVX2 those took four channels at a time
+/// with a broadcast per FMA (docs/engine.md, session 26).
+__attribute__((target("avx512f,avx2,fma"), noinline))
+static void multiply8_rest(const float *u0, const float *u1, const float *v, int channels, int block, int tiles,
+                           float *m0, float *m1) {
+    for (int xi = 0; xi < 16; xi++) {
+        const float *a = u0 + (long)xi * channels * 4, *b = u1 + (long)xi * channels * 4;
+        const float *vxi = v + (long)xi * channels * block;
+        float *ma = m0 + (long)xi * 4 * block, *mb = m1 + (long)xi * 4 * block;
+        int t = tiles / Tiles * Tiles;
+        for (; t + 16 <= tiles; t += 16) winograd_pair8(a, b, vxi, channels, block, t, ma, mb, 16);
+        for (; t < tiles; t += 8) winograd_pair8(a, b, vxi, channels, block, t, ma, mb, 8);
+    }
+}
+
 /// Step 3 for output channel o (row r of m) and the block's tiles g ..< g + min(8, count).
 __attribute__((target("avx2,fma"), always_inline))
 static inline void scatter_group(const float *m, int block, int r, int g, float bias, int relu, float *out_channel,
@@ -312,8 +332,7 @@ static inline void run(const float *padded, int channels, int samples, int hp, i
             if (pair) {
                 const float *u1 = u + 16L * channels * Rows;
                 multiply8_wide(u, u1, v, channels, block, tiles, m, m + m_count);
-                multiply(u, v, channels, block, tiles, m, 1);
-                multiply(u1, v, channels, block, tiles, m + m_count, 1);
+                multiply8_rest(u, u1, v, channels, block, tiles, m, m + m_count);
             } else {
                 multiply(u, v, channels, block, tiles, m, 0);
             }

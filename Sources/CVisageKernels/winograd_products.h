@@ -134,6 +134,51 @@ static inline void winograd_chain8(const float *a, const float *b, const float *
         if (width == 8) _mm256_storeu_ps(mp, y[r]);
     }
 }
+
+/// For one position ξ: eight output channels (a's four → ma, b's four → mb) × `width` tiles from t
+/// (16: one zmm, 8: one ymm), each sum as winograd_multiply_position's eight-tile blocks take it:
+/// the even input channels' FMA chain plus the odd ones' (two chains to hide the FMA latency),
+/// so that the results equal that AVX2 path's to the bit.
+__attribute__((target("avx512f,avx2,fma"), always_inline))
+static inline void winograd_pair8(const float *a, const float *b, const float *vxi, int channels, int block, int t,
+                                  float *ma, float *mb, const int width) {
+    __m512 even[8], odd[8];
+    __m256 even8[8], odd8[8];
+    for (int r = 0; r < 8; r++) {
+        even[r] = odd[r] = _mm512_setzero_ps();
+        even8[r] = odd8[r] = _mm256_setzero_ps();
+    }
+    const float *vp = vxi + t;
+    int c = 0;
+    for (; c + 1 < channels; c += 2, vp += 2 * block) {
+        __m512 v0 = _mm512_setzero_ps(), v1 = v0;
+        __m256 y0 = _mm256_setzero_ps(), y1 = y0;
+        if (width == 16) v0 = _mm512_loadu_ps(vp), v1 = _mm512_loadu_ps(vp + block);
+        else y0 = _mm256_loadu_ps(vp), y1 = _mm256_loadu_ps(vp + block);
+        for (int r = 0; r < 8; r++) {
+            const float *u = r < 4 ? a + 4 * c + r : b + 4 * c + r - 4;
+            if (width == 16) {
+                even[r] = _mm512_fmadd_ps(_mm512_set1_ps(u[0]), v0, even[r]);
+                odd[r] = _mm512_fmadd_ps(_mm512_set1_ps(u[4]), v1, odd[r]);
+            } else {
+                even8[r] = _mm256_fmadd_ps(_mm256_broadcast_ss(u), y0, even8[r]);
+                odd8[r] = _mm256_fmadd_ps(_mm256_broadcast_ss(u + 4), y1, odd8[r]);
+            }
+        }
+    }
+    if (c < channels) {
+        for (int r = 0; r < 8; r++) {
+            const float *u = r < 4 ? a + 4 * c + r : b + 4 * c + r - 4;
+            if (width == 16) even[r] = _mm512_fmadd_ps(_mm512_set1_ps(u[0]), _mm512_loadu_ps(vp), even[r]);
+            else even8[r] = _mm256_fmadd_ps(_mm256_broadcast_ss(u), _mm256_loadu_ps(vp), even8[r]);
+        }
+    }
+    for (int r = 0; r < 8; r++) {
+        float *mp = (r < 4 ? ma + (long)r * block : mb + (long)(r - 4) * block) + t;
+        if (width == 16) _mm512_storeu_ps(mp, _mm512_add_ps(even[r], odd[r]));
+        else _mm256_storeu_ps(mp, _mm256_add_ps(even8[r], odd8[r]));
+    }
+}
 #endif
 
 #endif
