@@ -6,10 +6,12 @@
 //        [--rounds N]
 //   --compare also times the layer-by-layer path (Sequential.forwardLayerByLayer, the engine
 //   before inference plans) in the same run.
-//   --rounds N (default 3): each model and batch is timed N times, Visage then TensorFlow right
+//   --rounds N (default 5): each model and batch is timed N times, Visage then TensorFlow right
 //   after it (a TensorFlow process started once answers each request), and the table reports the
 //   medians of the N times and of the N ratios. This machine's speed drifts by up to 1.7× between
-//   minutes; measured back to back, the two sides see the same state.
+//   minutes; measured back to back, the two sides see the same state, but one round's ratio still
+//   moves by ±25 % (a batch of 32 faces of NN4.small2 is timed for under half a second), so the
+//   default took five rounds from session 26 on (three before).
 import Foundation
 import Visage
 import VisageFormats
@@ -197,7 +199,7 @@ if FileManager.default.isExecutableFile(atPath: python) {
     print("(no TensorFlow reference: \(python) not found)")
 }
 
-let rounds = max(1, Int(argument("--rounds") ?? "3") ?? 3)
+let rounds = max(1, Int(argument("--rounds") ?? "5") ?? 5)
 var rows = models.map { model in
     Row(model: model.name, gflopPerFace: 2 * Double(model.network.multiplyAdds(for: [1, 3, model.size, model.size])) / 1e9)
 }

@@ -96,9 +96,11 @@ struct ChannelMajor {
         let x = ChannelMajor(c: c, n: n, h: rank == 4 ? t.shape[2] : 1, w: rank == 4 ? t.shape[3] : 1, rank: rank, pool: pool)
         t.storage.withUnsafeBufferPointer { src in
             let (s, d) = (UInt(bitPattern: src.baseAddress!), UInt(bitPattern: x.base))
-            Backend.parallelFor(c, elements: x.count) { ch in
+            // One job per plane: an image's three channels would leave one of two threads a third.
+            Backend.parallelFor(c * n, elements: x.count) { job in
+                let (ch, i) = (job / n, job % n)
                 let sp = UnsafePointer<Float>(bitPattern: s)!, dp = UnsafeMutablePointer<Float>(bitPattern: d)!
-                for i in 0..<n { (dp + (ch * n + i) * plane).update(from: sp + (i * c + ch) * plane, count: plane) }
+                (dp + (ch * n + i) * plane).update(from: sp + (i * c + ch) * plane, count: plane)
             }
         }
         return x
