@@ -220,9 +220,9 @@ static void multiply8_wide(const float *u0, const float *u1, const float *v, int
 /// for the same two blocks of four output channels: eight channels × 16 tiles (one zmm each), then
 /// × 8, each sum the even and the odd input channels' chains added as multiply's eight-tile blocks
 /// do (winograd_pair8), so again equal to the bit. The rest is at most 16 tiles of each block, but
-/// all of a block of 8 or 16 tiles (a batch of one's 8 × 8 plane, 16 tiles) and a third of a
-/// thread's 33 (Mixed_6a's 17 × 17 split in 48 and 33); in AVX2 those took four channels at a time
-/// with a broadcast per FMA (docs/engine.md, session 26).
+/// that is all of a block of 8 or 16 tiles (a batch of one's 8 × 8 plane) and 16 of the 40 that a
+/// thread's 33 tiles make (Mixed_6a's 17 × 17 split in 48 and 33); in AVX2 those took four
+/// channels at a time with a broadcast per FMA (docs/engine.md, session 26).
 __attribute__((target("avx512f,avx2,fma"), noinline))
 static void multiply8_rest(const float *u0, const float *u1, const float *v, int channels, int block, int tiles,
                            float *m0, float *m1) {
