@@ -303,7 +303,7 @@ void visage_winograd4_avx2(const float *padded, int channels, int samples, int h
                 for (int ob = ob0; ob < ob1; ob++)
                     winograd_multiply_position(weight + ((long)ob * Positions + xi) * channels * Rows,
                                                v + (long)xi * channels * block, channels, block, tiles,
-                                               m + xi * stride + (long)(ob - ob0) * Rows * block, 0, 1);
+                                               m + xi * stride + (long)(ob - ob0) * Rows * block, 1);
             for (int ob = ob0; ob < ob1; ob++) {
                 for (int r = 0; r < Rows; r++) {
                     const int o = ob * Rows + r;

@@ -232,7 +232,7 @@ void visage_winograd_line_avx2(const float *in, int samples, int channels, int h
             } else {
                 for (int xi = 0; xi < Positions; xi++)
                     winograd_multiply_position(u + (long)xi * channels * Rows, v + (long)xi * channels * block,
-                                               channels, block, tiles, m + (long)xi * Rows * block, 0, 1);
+                                               channels, block, tiles, m + (long)xi * Rows * block, 1);
             }
             for (int q = 0; q <= pair; q++) {
                 for (int r = 0; r < Rows; r++) {

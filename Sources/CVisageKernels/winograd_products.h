@@ -23,13 +23,12 @@ static inline void store24(float *p, __m256 a, __m256 b, __m256 c) {
 
 /// m[r · block + t] = Σ_c u[4c + r] · v[c · block + t] for r < 4 and the tiles 0 ..< tiles (a
 /// multiple of 8): 24 at a time, then (with `sixteen`) 16 at a time, then 8 at a time.
-/// `skip_wide`: leave out the 24-tile part.
 __attribute__((target("avx2,fma"), always_inline))
 static inline void winograd_multiply_position(const float *uxi, const float *vxi, int channels, int block,
-                                              int tiles, float *mxi, int skip_wide, int sixteen) {
+                                              int tiles, float *mxi, int sixteen) {
     const int wide = tiles / VISAGE_WINOGRAD_WIDE * VISAGE_WINOGRAD_WIDE;
     int rest = wide;
-    for (int t = skip_wide ? wide : 0; t < wide; t += VISAGE_WINOGRAD_WIDE) {
+    for (int t = 0; t < wide; t += VISAGE_WINOGRAD_WIDE) {
         __m256 a00 = _mm256_setzero_ps(), a01 = a00, a02 = a00, a10 = a00, a11 = a00, a12 = a00;
         __m256 a20 = a00, a21 = a00, a22 = a00, a30 = a00, a31 = a00, a32 = a00;
         const float *vp = vxi + t, *up = uxi;
