@@ -193,34 +193,6 @@ static inline void multiply(const float *u, const float *v, int channels, int bl
                                    tiles, m + (long)xi * 4 * block, 0);
 }
 
-/// multiply for two blocks of four output channels (u0 → m0, u1 → m1) with AVX-512. The 24-tile
-/// part (tiles 0 ..< ⌊tiles / 24⌋ · 24): eight channels × 32 tiles per register block (two zmm
-/// each), two loads and eight broadcasts feeding sixteen FMAs per input channel instead of three
-/// loads and four broadcasts for twelve, what is left of the part in 16 and 8 tiles; each sum the
-/// same FMA chain over c in order as multiply's. The rest (a multiple of 8, at most 16 tiles of a
-/// block, but that is all of a block of 8 or 16 tiles — a batch of one's 8 × 8 plane — and 16 of
-/// the 40 that a thread's 33 tiles make, Mixed_6a's 17 × 17 split in 48 and 33): eight channels ×
-/// 16 tiles (one zmm each), then × 8, each sum the even and the odd input channels' chains added
-/// as multiply's eight-tile blocks do (winograd_pair8; in AVX2 those took four channels at a time
-/// with a broadcast per FMA, docs/engine.md, session 26). So the results are equal to multiply's to
-/// the bit. Not inlined: the AVX2 entry calls it only through visage_winograd_batch_avx512.
-__attribute__((target("avx512f,avx2,fma"), noinline))
-static void multiply8(const float *u0, const float *u1, const float *v, int channels, int block, int tiles,
-                      float *m0, float *m1) {
-    const int wide = tiles / Tiles * Tiles;
-    for (int xi = 0; xi < 16; xi++) {
-        const float *a = u0 + (long)xi * channels * 4, *b = u1 + (long)xi * channels * 4;
-        const float *vxi = v + (long)xi * channels * block;
-        float *ma = m0 + (long)xi * 4 * block, *mb = m1 + (long)xi * 4 * block;
-        int t = 0;
-        for (; t + 32 <= wide; t += 32) winograd_chain8(a, b, vxi, channels, block, t, ma, mb, 32);
-        for (; t + 16 <= wide; t += 16) winograd_chain8(a, b, vxi, channels, block, t, ma, mb, 16);
-        for (; t < wide; t += 8) winograd_chain8(a, b, vxi, channels, block, t, ma, mb, 8);
-        for (; t + 16 <= tiles; t += 16) winograd_pair8(a, b, vxi, channels, block, t, ma, mb, 16);
-        for (; t < tiles; t += 8) winograd_pair8(a, b, vxi, channels, block, t, ma, mb, 8);
-    }
-}
-
 /// Step 3 for output channel o (row r of m) and the block's tiles g ..< g + min(8, count).
 __attribute__((target("avx2,fma"), always_inline))
 static inline void scatter_group(const float *m, int block, int r, int g, float bias, int relu, float *out_channel,
@@ -291,7 +263,7 @@ static inline void scatter_group(const float *m, int block, int r, int g, float 
     }
 }
 
-/// The kernel; `avx512`: products of two blocks of four output channels at once (multiply8).
+/// The kernel; `avx512`: products of two blocks of four output channels at once (winograd_multiply8).
 __attribute__((target("avx2,fma"), always_inline))
 static inline void run(const float *padded, int channels, int samples, int hp, int wp, int tiles_y, int tiles_x,
                        const float *weight, const float *bias, int relu, int out_begin, int out_end, float *out,
@@ -316,7 +288,13 @@ static inline void run(const float *padded, int channels, int samples, int hp, i
             const int pair = avx512 && ob + 1 < out_end / Rows;
             if (pair) {
                 const float *u1 = u + 16L * channels * Rows;
-                multiply8(u, u1, v, channels, block, tiles, m, m + m_count);
+                // The 24-tile part by one chain per output (32 tiles at a time: two loads and
+                // eight broadcasts feed sixteen FMAs per input channel where AVX2 has three loads
+                // and four broadcasts for twelve); the rest, at most 16 tiles of a block but all
+                // of an 8 × 8 plane's 16 at batch 1 and 16 of the 40 slots of Mixed_6a's second
+                // thread, by even/odd chains as multiply's eight-tile blocks (docs/engine.md,
+                // sessions 20 and 26). The same sums as multiply's, to the bit.
+                winograd_multiply8(u, u1, v, 16, channels, block, tiles, tiles / Tiles * Tiles, m, m + m_count);
             } else {
                 multiply(u, v, channels, block, tiles, m);
             }

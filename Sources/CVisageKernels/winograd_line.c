@@ -184,23 +184,6 @@ static inline void transform_output(const float *m, int block, int r, int g, Gro
     }
 }
 
-/// Step 2 for two blocks of four output channels at once (u0 → m0, u1 → m1) in AVX-512, all
-/// positions ξ, tiles 0 ..< tiles (a multiple of 8). Not inlined: the AVX2 entry calls it only
-/// when asked to.
-__attribute__((target("avx512f,avx2,fma"), noinline))
-static void multiply8(const float *u0, const float *u1, const float *v, int channels, int block, int tiles,
-                      float *m0, float *m1) {
-    for (int xi = 0; xi < Positions; xi++) {
-        const float *a = u0 + (long)xi * channels * Rows, *b = u1 + (long)xi * channels * Rows;
-        const float *vxi = v + (long)xi * channels * block;
-        float *ma = m0 + (long)xi * Rows * block, *mb = m1 + (long)xi * Rows * block;
-        int t = 0;
-        for (; t + 32 <= tiles; t += 32) winograd_chain8(a, b, vxi, channels, block, t, ma, mb, 32);
-        for (; t + 16 <= tiles; t += 16) winograd_chain8(a, b, vxi, channels, block, t, ma, mb, 16);
-        for (; t < tiles; t += 8) winograd_chain8(a, b, vxi, channels, block, t, ma, mb, 8);
-    }
-}
-
 __attribute__((target("avx2,fma")))
 void visage_winograd_line_avx2(const float *in, int samples, int channels, int h, int w, int vertical, int pad,
                                int length, const float *weight, const float *bias, int relu, int out_begin,
@@ -228,7 +211,8 @@ void visage_winograd_line_avx2(const float *in, int samples, int channels, int h
             const float *u = weight + (long)ob * Positions * channels * Rows;
             const int pair = avx512 && ob + 1 < out_end / Rows;
             if (pair) {
-                multiply8(u, u + (long)Positions * channels * Rows, v, channels, block, tiles, m, m + m_count);
+                winograd_multiply8(u, u + (long)Positions * channels * Rows, v, Positions, channels, block, tiles,
+                                   tiles, m, m + m_count);
             } else {
                 for (int xi = 0; xi < Positions; xi++)
                     winograd_multiply_position(u + (long)xi * channels * Rows, v + (long)xi * channels * block,

@@ -178,6 +178,27 @@ static inline void winograd_pair8(const float *a, const float *b, const float *v
         else _mm256_storeu_ps(mp, _mm256_add_ps(even8[r], odd8[r]));
     }
 }
+
+/// Two blocks of four output channels at once (u0 → m0, u1 → m1; U packed [ξ][c][4] per block,
+/// V [ξ][c][block], M [ξ][4][block]) for `positions` positions ξ and the tiles 0 ..< tiles (a
+/// multiple of 8): tiles before `chained` by winograd_chain8 (32, 16, then 8 at a time: one FMA
+/// chain per output), the rest by winograd_pair8 (16, then 8: even and odd chains, as the AVX2
+/// eight-tile blocks). Not inlined: the AVX2 entries call it only on CPUs with AVX-512.
+__attribute__((target("avx512f,avx2,fma"), noinline))
+static inline void winograd_multiply8(const float *u0, const float *u1, const float *v, int positions,
+                                      int channels, int block, int tiles, int chained, float *m0, float *m1) {
+    for (int xi = 0; xi < positions; xi++) {
+        const float *a = u0 + (long)xi * channels * 4, *b = u1 + (long)xi * channels * 4;
+        const float *vxi = v + (long)xi * channels * block;
+        float *ma = m0 + (long)xi * 4 * block, *mb = m1 + (long)xi * 4 * block;
+        int t = 0;
+        for (; t + 32 <= chained; t += 32) winograd_chain8(a, b, vxi, channels, block, t, ma, mb, 32);
+        for (; t + 16 <= chained; t += 16) winograd_chain8(a, b, vxi, channels, block, t, ma, mb, 16);
+        for (; t < chained; t += 8) winograd_chain8(a, b, vxi, channels, block, t, ma, mb, 8);
+        for (; t + 16 <= tiles; t += 16) winograd_pair8(a, b, vxi, channels, block, t, ma, mb, 16);
+        for (; t < tiles; t += 8) winograd_pair8(a, b, vxi, channels, block, t, ma, mb, 8);
+    }
+}
 #endif
 
 #endif
